@@ -1,0 +1,21 @@
+"""The errors the core raises; only the CLI turns them into messages and exit codes."""
+
+
+class MuskgraphError(Exception):
+    """A problem the user can fix; the message is one line meant for them."""
+
+    exit_code = 1
+
+
+class InputError(MuskgraphError):
+    """Input that cannot be loaded: a missing file, malformed RDF or SPARQL, an unknown name."""
+
+    exit_code = 2
+
+
+class QuoteMismatch(MuskgraphError):
+    """A claim's quote is not found at its offsets in its source document."""
+
+
+class NotConforming(MuskgraphError):
+    """The graph does not conform to its shapes or checks."""

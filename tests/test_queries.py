@@ -1,0 +1,153 @@
+"""Each query of the library gives the answer the article (or the background) gives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import XSD, Literal
+
+from graph.namespaces import KG, MG, WD
+from graph.query import library, run
+
+
+@pytest.fixture(scope="module")
+def ask(project, dataset):
+    queries = library(project)
+
+    def rows(name: str, **params: str) -> list[dict]:
+        return [row.asdict() for row in run(dataset, queries[name], params)]
+
+    return rows
+
+
+def test_vertical_integration_lists_every_hop_with_its_source(ask) -> None:
+    hops = {(r["from"], r["to"]): r for r in ask("vertical-integration")}
+    assert {
+        (KG.rockets, KG.starlink),
+        (KG.starlink, KG["orbital-data-centres"]),
+        (KG["orbital-data-centres"], KG["ai-chatbots"]),
+        (KG.x, KG["ai-chatbots"]),
+    } <= set(hops)
+    compute = hops[KG["orbital-data-centres"], KG["ai-chatbots"]]
+    assert compute["status"] == MG.ReportedByArticle
+    assert "Bedarf an Rechenleistung" in compute["quote"]
+    assert hops[KG.rockets, KG.starlink]["source"] == KG.background
+    for row in ask("vertical-integration"):
+        assert row["source"] in (KG["article-spacex-xai-merger"], KG.background)
+
+
+def test_rockets_reach_the_ai_chatbots_through_orbital_data_centres(ask) -> None:
+    reach = {
+        (r["from"], r["to"]): r["direct"].toPython() for r in ask("vertical-integration-reach")
+    }
+    assert reach[KG.rockets, KG["ai-chatbots"]] is False
+    assert reach[KG["orbital-data-centres"], KG["ai-chatbots"]] is True
+
+
+def test_musk_controls_spacex_and_xai_directly_and_x_corp_through_xai(ask) -> None:
+    control = {(r["controller"], r["organisation"]): str(r["how"]) for r in ask("control")}
+    assert control[KG.musk, KG.spacex] == "direct"
+    assert control[KG.musk, KG.xai] == "direct"
+    assert control[KG.musk, KG["x-corp"]] == "indirect"
+
+
+def test_ownership_is_kept_apart_from_control(ask) -> None:
+    owned = {(r["owner"], r["owned"]): r["status"] for r in ask("ownership")}
+    assert owned[KG.spacex, KG.xai] == MG.StatedByCompany
+    assert (KG.musk, KG.spacex) not in owned
+
+
+def test_timeline_puts_x_before_the_merger_before_the_ipo(ask) -> None:
+    order = {r["event"]: int(r["earlier"]) for r in ask("timeline")}
+    assert order[KG["x-xai-merger"]] < order[KG["spacex-xai-merger"]] < order[KG["spacex-xai-ipo"]]
+    monday = next(r for r in ask("timeline") if r["event"] == KG["spacex-xai-merger-announcement"])
+    assert str(monday["relative"]) == "am Montag"
+
+
+def test_ipo_plan_about_june_about_50_billion_usd_from_two_sources(ask) -> None:
+    rows = ask("ipo-plan")
+    assert {r["ipo"] for r in rows} == {KG["spacex-xai-ipo"]}
+    plan = rows[0]
+    assert plan["issuer"] == KG["spacex-xai"]
+    assert plan["month"] == Literal("--06", datatype=XSD.gMonth)
+    assert plan["approximateMonth"].toPython() is True
+    assert Decimal(str(plan["amount"])) == Decimal(50_000_000_000)
+    assert str(plan["currency"]) == "USD"
+    assert plan["approximateAmount"].toPython() is True
+    statuses = {r["status"] for r in rows}
+    assert {MG.AnonymousSources, MG.Planned} <= statuses
+    anonymous = [r for r in rows if r["status"] == MG.AnonymousSources]
+    assert all("Zwei mit dem Plan vertraute Quellen" in r["quote"] for r in anonymous)
+
+
+def test_merger_drivers_are_the_three_the_article_names(ask) -> None:
+    drivers = {
+        r["rationale"] for r in ask("merger-drivers") if r["event"] == KG["spacex-xai-merger"]
+    }
+    assert {
+        KG["financial-synergies"],
+        KG["race-for-ai-dominance"],
+        KG["space-data-centres"],
+        KG["bypass-terrestrial-limits"],
+    } <= drivers
+
+
+def test_claims_by_status_binds_a_status(ask) -> None:
+    anonymous = ask("claims-by-status", status="mg:AnonymousSources")
+    assert anonymous
+    assert {r["status"] for r in anonymous} == {MG.AnonymousSources}
+    assert all(r["subject"] == KG["spacex-xai-ipo"] or r["quote"] for r in anonymous)
+
+
+def test_claim_counts_cover_every_status(ask) -> None:
+    counts = {r["status"]: int(r["claims"]) for r in ask("claim-status-counts")}
+    assert set(counts) == {
+        MG.StatedByCompany,
+        MG.ReportedByArticle,
+        MG.AnonymousSources,
+        MG.Planned,
+        MG.ArticleOpinion,
+        MG.BackgroundKnowledge,
+    }
+
+
+def test_evidence_gives_the_memo_sentence_for_the_acquisition(ask, project) -> None:
+    rows = ask("evidence", subject="kg:spacex-acquires-xai", predicate="mg:acquirer")
+    assert len(rows) == 1
+    (row,) = rows
+    text = (project.seeds_dir / "spacex-xai-merger.de.txt").read_text(encoding="utf-8")
+    assert text[int(row["start"]) : int(row["end"])] == str(row["quote"])
+    assert str(row["quote"]).startswith("SpaceX hat xAI erworben")
+    assert row["status"] == MG.StatedByCompany
+
+
+def test_background_knowledge_is_never_attributed_to_the_article(ask) -> None:
+    background = ask("background-knowledge")
+    assert (KG.starlink, MG.operatedBy, KG.spacex) in {
+        (r["subject"], r["predicate"], r["object"]) for r in background
+    }
+    assert all(r["basis"] for r in background)
+
+
+def test_wikidata_links_only_where_certain(dataset) -> None:
+    from rdflib.namespace import SDO
+
+    links = {(s, o) for s, o in dataset.subject_objects(SDO.sameAs) if str(o).startswith(WD)}
+    assert links == {(KG.musk, WD.Q317521), (KG.spacex, WD.Q193701), (KG.x, WD.Q918)}
+
+
+@pytest.mark.parametrize("name", ["unasserted-claim-violation", "ungrounded-fact-violation"])
+def test_violation_queries_find_nothing_in_the_seeds(ask, name) -> None:
+    assert ask(name) == []
+
+
+def test_ungrounded_fact_violation_catches_a_fact_without_a_claim(cli, project_copy) -> None:
+    facts = project_copy / "seeds" / "background.ttl"
+    facts.write_text(
+        facts.read_text(encoding="utf-8") + "\nkg:musk mg:controls kg:starlink-corp .\n",
+        encoding="utf-8",
+    )
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert "ungrounded-fact-violation: kg:musk mg:controls kg:starlink-corp" in result.stdout

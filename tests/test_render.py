@@ -1,0 +1,379 @@
+"""Rendering: the page's node and edge data, checked by structure, not by snapshot."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+
+from graph.namespaces import KG, MG, OA
+from graph.render import FAMILIES, render_construct, render_graph, vertical_integration_view
+
+HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
+HOSTILE_DE = "xAI <script>window.pwned=1</script>"
+HOSTILE_QUOTE = '</script><script>window.pwned=1</script><a href="javascript:window.pwned=1">x</a>'
+
+# A small graph that follows docs/model.md: an excerpt of the ontology, the facts, and the
+# claims (with quotes, or background knowledge) that support them.
+SAMPLE = """
+@prefix mg: <https://w3id.org/muskgraph/ontology#> .
+@prefix kg: <https://w3id.org/muskgraph/id/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix wd: <http://www.wikidata.org/entity/> .
+
+<https://w3id.org/muskgraph/ontology> a owl:Ontology .
+mg:Person a owl:Class .
+mg:Company a owl:Class ; rdfs:subClassOf mg:Organization .
+mg:BusinessLine a owl:Class .
+mg:LaunchServices rdfs:subClassOf mg:BusinessLine .
+mg:SatelliteInternet rdfs:subClassOf mg:BusinessLine .
+mg:AIModels rdfs:subClassOf mg:BusinessLine .
+mg:DataCentres rdfs:subClassOf mg:BusinessLine .
+mg:OrbitalDataCentres rdfs:subClassOf mg:DataCentres .
+mg:Acquisition rdfs:subClassOf mg:CorporateEvent .
+mg:StrategicRationale rdfs:subClassOf skos:Concept .
+mg:Claim rdfs:subClassOf rdf:Statement .
+mg:SourceDocument rdfs:subClassOf mg:Source .
+mg:BackgroundKnowledge rdfs:subClassOf mg:Source .
+mg:feeds a owl:ObjectProperty ; rdfs:label "feeds"@en , "speist"@de .
+mg:StatedByCompany a skos:Concept ; skos:prefLabel "stated by company"@en .
+mg:ArticleOpinion a skos:Concept .
+
+kg:elon-musk a mg:Person ; rdfs:label "Elon Musk"@de , "Elon Musk"@en ;
+    schema:sameAs wd:Q317521 ; mg:controls kg:spacex , kg:xai ; mg:owns kg:spacex .
+kg:spacex a mg:Company ; rdfs:label "SpaceX"@de , "SpaceX (en)"@en ;
+    mg:ranking "eines der wertvollsten Privatunternehmen der Welt"@de .
+kg:xai a mg:Company .
+kg:spacex-acquires-xai a mg:Acquisition ;
+    rdfs:label "Übernahme von xAI durch SpaceX"@de , "SpaceX acquires xAI"@en ;
+    mg:acquirer kg:spacex ; mg:acquiredOrganization kg:xai ; mg:termsDisclosed false ;
+    mg:drivenBy kg:orbital-compute .
+kg:orbital-compute a mg:StrategicRationale ; rdfs:label "Rechenzentren im All"@de ;
+    mg:concerns kg:xai .
+kg:launch a mg:LaunchServices ; rdfs:label "Launch services"@en ;
+    mg:operatedBy kg:spacex ; mg:feeds kg:starlink .
+kg:starlink a mg:SatelliteInternet ; rdfs:label "Starlink"@en ;
+    mg:operatedBy kg:spacex ; mg:feeds kg:orbital-dc .
+kg:orbital-dc a mg:OrbitalDataCentres ; rdfs:label "Orbital data centres"@en ;
+    mg:operatedBy kg:spacex ; mg:feeds kg:grok .
+kg:grok a mg:AIModels ; rdfs:label "Grok"@en ; mg:operatedBy kg:xai .
+
+kg:claim-acquirer a mg:Claim ;
+    rdf:subject kg:spacex-acquires-xai ; rdf:predicate mg:acquirer ; rdf:object kg:spacex ;
+    mg:status mg:StatedByCompany ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-memo .
+kg:quote-memo a oa:SpecificResource ; oa:hasSource kg:article ;
+    oa:hasSelector kg:quote-memo-text , kg:quote-memo-position .
+kg:quote-memo-text a oa:TextQuoteSelector ; oa:exact "SpaceX hat xAI erworben" .
+kg:quote-memo-position a oa:TextPositionSelector ; oa:start 0 ; oa:end 23 .
+
+kg:claim-launch-feeds-starlink a mg:Claim ;
+    rdf:subject kg:launch ; rdf:predicate mg:feeds ; rdf:object kg:starlink ;
+    mg:status mg:ArticleOpinion ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-feeds .
+kg:quote-feeds a oa:SpecificResource ; oa:hasSource kg:article ;
+    oa:hasSelector kg:quote-feeds-text .
+kg:quote-feeds-text a oa:TextQuoteSelector ;
+    oa:exact "Raketen bringen Starlink-Satelliten ins All" .
+
+kg:claim-musk-controls-spacex a mg:Claim ;
+    rdf:subject kg:elon-musk ; rdf:predicate mg:controls ; rdf:object kg:spacex ;
+    mg:status mg:BackgroundKnowledge ; prov:wasDerivedFrom kg:background ;
+    rdfs:comment "Musk founded SpaceX and runs it as CEO." .
+
+kg:claim-xai-concerned a mg:Claim ;
+    rdf:subject kg:orbital-compute ; rdf:predicate mg:concerns ; rdf:object kg:xai ;
+    mg:status mg:ArticleOpinion ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-xai .
+kg:quote-xai a oa:SpecificResource ; oa:hasSource kg:article ; oa:hasSelector kg:quote-xai-text .
+
+kg:article a mg:SourceDocument ; mg:localFile "spacex-xai-merger.de.txt" .
+kg:background a mg:BackgroundKnowledge .
+"""
+
+FACT_NODES = {
+    KG["elon-musk"],
+    KG.spacex,
+    KG.xai,
+    KG["spacex-acquires-xai"],
+    KG["orbital-compute"],
+    KG.launch,
+    KG.starlink,
+    KG["orbital-dc"],
+    KG.grok,
+}
+FACT_EDGES = {
+    (KG["elon-musk"], MG.controls, KG.spacex),
+    (KG["elon-musk"], MG.controls, KG.xai),
+    (KG["elon-musk"], MG.owns, KG.spacex),
+    (KG["spacex-acquires-xai"], MG.acquirer, KG.spacex),
+    (KG["spacex-acquires-xai"], MG.acquiredOrganization, KG.xai),
+    (KG["spacex-acquires-xai"], MG.drivenBy, KG["orbital-compute"]),
+    (KG["orbital-compute"], MG.concerns, KG.xai),
+    (KG.launch, MG.operatedBy, KG.spacex),
+    (KG.launch, MG.feeds, KG.starlink),
+    (KG.starlink, MG.operatedBy, KG.spacex),
+    (KG.starlink, MG.feeds, KG["orbital-dc"]),
+    (KG["orbital-dc"], MG.operatedBy, KG.spacex),
+    (KG["orbital-dc"], MG.feeds, KG.grok),
+    (KG.grok, MG.operatedBy, KG.xai),
+}
+
+
+def sample_graph() -> Graph:
+    graph = Graph().parse(data=SAMPLE, format="turtle")
+    graph.add((KG.xai, RDFS.label, Literal(HOSTILE_EN, lang="en")))
+    graph.add((KG.xai, RDFS.label, Literal(HOSTILE_DE, lang="de")))
+    graph.add((KG["quote-xai-text"], OA.exact, Literal(HOSTILE_QUOTE)))
+    return graph
+
+
+def network_data(html: str) -> tuple[list[dict], list[dict], dict]:
+    """The nodes, edges and options that the page hands to vis-network."""
+
+    def json_after(marker: str):
+        assert html.count(marker) == 1, marker
+        value, _ = json.JSONDecoder().raw_decode(html, html.index(marker) + len(marker))
+        return value
+
+    return (
+        json_after("nodes = new vis.DataSet("),
+        json_after("edges = new vis.DataSet("),
+        json_after("var options = "),
+    )
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_graph(sample_graph(), "Musk <script>window.pwned=1</script> & Co")
+
+
+@pytest.fixture(scope="module")
+def nodes(page: str) -> dict[str, dict]:
+    return {node["id"]: node for node in network_data(page)[0]}
+
+
+@pytest.fixture(scope="module")
+def edges(page: str) -> list[dict]:
+    return network_data(page)[1]
+
+
+def triples(edges: list[dict]) -> set[tuple[URIRef, URIRef, URIRef]]:
+    return {(URIRef(e["from"]), URIRef(e["predicate"]), URIRef(e["to"])) for e in edges}
+
+
+def between(edges: list[dict], source: URIRef, target: URIRef) -> list[dict]:
+    return [e for e in edges if (e["from"], e["to"]) == (str(source), str(target))]
+
+
+def test_nodes_are_the_individuals_of_the_facts_without_claim_machinery(nodes):
+    assert set(nodes) == {str(n) for n in FACT_NODES}
+
+
+def test_edges_are_the_fact_triples(edges):
+    assert len(edges) == len(FACT_EDGES)
+    assert triples(edges) == FACT_EDGES
+
+
+def test_edge_label_is_the_predicates_english_label_else_its_prefixed_name(edges):
+    labels = {(URIRef(e["predicate"])): e["label"] for e in edges}
+    assert labels[MG.feeds] == "feeds"
+    assert labels[MG.controls] == "mg:controls"
+    assert labels[MG.acquiredOrganization] == "mg:acquiredOrganization"
+
+
+def test_node_label_prefers_english_then_german_then_prefixed_name(nodes):
+    assert nodes[str(KG.spacex)]["label"] == "SpaceX (en)"
+    assert nodes[str(KG["orbital-compute"])]["label"] == "Rechenzentren im All"
+    assert nodes[str(KG.xai)]["label"] == HOSTILE_EN
+
+
+def test_parallel_edges_are_bent_apart(edges):
+    musk_spacex = between(edges, KG["elon-musk"], KG.spacex)
+    assert len(musk_spacex) == 2
+    assert musk_spacex[0].get("smooth") != musk_spacex[1].get("smooth")
+
+
+@pytest.mark.parametrize(
+    ("node", "family"),
+    [
+        (KG["elon-musk"], "person"),
+        (KG.spacex, "organisation"),  # mg:Company rdfs:subClassOf mg:Organization
+        (KG.launch, "business-line"),
+        (KG["orbital-dc"], "business-line"),  # through mg:DataCentres
+        (KG["spacex-acquires-xai"], "event"),
+        (KG["orbital-compute"], "rationale"),
+    ],
+)
+def test_nodes_are_coloured_and_shaped_by_class_family(nodes, node, family):
+    expected = next(f for f in FAMILIES if f.key == family)
+    drawn = nodes[str(node)]
+    assert (drawn["family"], drawn["color"], drawn["shape"]) == (
+        family,
+        expected.color,
+        expected.shape,
+    )
+
+
+def test_families_differ_in_colour_and_shape_and_are_in_the_legend(page):
+    assert len({f.color for f in FAMILIES}) == len({f.shape for f in FAMILIES}) == len(FAMILIES)
+    legend = re.search(r'<ul id="legend">(.*?)</ul>', page, re.S)
+    assert legend
+    for family in FAMILIES:
+        assert f'data-family="{family.key}"' in legend.group(1)
+        assert family.color in legend.group(1)
+
+
+def test_unknown_class_is_other():
+    graph = Graph()
+    graph.add((KG.thing, RDF.type, MG.Gadget))
+    graph.add((KG.thing, MG.concerns, KG.other))
+    drawn = {n["id"]: n["family"] for n in network_data(render_graph(graph, "t"))[0]}
+    assert drawn == {str(KG.thing): "other", str(KG.other): "other"}
+
+
+def test_tooltip_shows_labels_in_both_languages_types_values_and_quotes(nodes):
+    tooltip = nodes[str(KG.spacex)]["title"]
+    assert "label (de): SpaceX" in tooltip
+    assert "label (en): SpaceX (en)" in tooltip
+    assert "type: mg:Company" in tooltip
+    assert "mg:ranking: eines der wertvollsten Privatunternehmen der Welt (de)" in tooltip
+    assert "\u201eSpaceX hat xAI erworben\u201c" in tooltip
+    assert "[stated by company]" in tooltip
+
+
+def test_tooltip_marks_background_knowledge(nodes):
+    tooltip = nodes[str(KG["elon-musk"])]["title"]
+    assert "Elon Musk \u2014 mg:controls \u2192 SpaceX (en) [background knowledge]" in tooltip
+    assert "Musk founded SpaceX and runs it as CEO." in tooltip
+
+
+def test_edge_tooltip_carries_its_claims(edges):
+    (feeds,) = between(edges, KG.launch, KG.starlink)
+    assert "\u201eRaketen bringen Starlink-Satelliten ins All\u201c" in feeds["title"]
+    assert "[article opinion]" in feeds["title"]
+
+
+def test_hostile_labels_and_quotes_reach_the_page_only_as_data(page, nodes):
+    tooltip = nodes[str(KG.xai)]["title"]
+    assert f"label (en): {HOSTILE_EN}" in tooltip
+    assert f"label (de): {HOSTILE_DE}" in tooltip
+    assert HOSTILE_QUOTE in tooltip
+    # In the HTML source every "<" of the data is escaped, so nothing can close the script.
+    for text in ("<img src=x", "<script>window.pwned", "</script><script>", "<a href="):
+        assert text not in page
+    assert "<h1>Musk &lt;script&gt;window.pwned=1&lt;/script&gt; &amp; Co</h1>" in page
+    # Tooltips become elements via textContent; no innerHTML popup (pyvis's "href" mode).
+    assert "box.textContent = item.title" in page
+    assert "popup.innerHTML" not in page
+
+
+def test_page_loads_nothing_from_the_network(page):
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
+    assert not re.search(r"<link\b", page, re.I)
+    assert not re.search(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?(?:https?:)?//", page, re.I)
+    for cdn in ("cdnjs", "jsdelivr", "unpkg", "bootstrap"):
+        assert cdn not in page.lower()
+    assert "vis.Network=" in page or "Network:" in page  # vis-network itself is inline
+    assert ".vis-network" in page  # and its stylesheet
+
+
+def test_same_graph_gives_same_bytes_whatever_the_triple_order(page):
+    shuffled = Graph()
+    for triple in sorted(sample_graph(), key=lambda t: tuple(map(str, t)), reverse=True):
+        shuffled.add(triple)
+    again = render_graph(shuffled, "Musk <script>window.pwned=1</script> & Co")
+    assert again == page
+    assert render_graph(sample_graph(), "Musk <script>window.pwned=1</script> & Co") == page
+
+
+# rdflib 7.6's own Dataset.triples reads its deprecated default_context when default_union.
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+def test_dataset_with_named_graphs_renders_like_its_union(page):
+    """Regression: iterating a Dataset yields quads, which broke the first version."""
+    dataset = Dataset(default_union=True)
+    facts = dataset.graph(KG["article-spacex-xai-merger"])
+    ontology = dataset.graph(URIRef("https://w3id.org/muskgraph/ontology"))
+    for s, p, o in sample_graph():
+        (ontology if str(s).startswith(str(MG)) else facts).add((s, p, o))
+    title = "Musk <script>window.pwned=1</script> & Co"
+    assert network_data(render_graph(dataset, title))[:2] == network_data(page)[:2]
+    assert (
+        network_data(vertical_integration_view(dataset))[:2]
+        == network_data(vertical_integration_view(sample_graph()))[:2]
+    )
+
+
+def test_layout_is_seeded_and_physics_settles(page):
+    options = network_data(page)[2]
+    assert isinstance(options["layout"]["randomSeed"], int)
+    assert options["physics"]["solver"] == "barnesHut"
+    assert options["physics"]["stabilization"]["enabled"] is True
+    assert options["physics"]["stabilization"]["iterations"] <= 1000
+
+
+def test_only_keeps_those_nodes_and_the_edges_between_them():
+    keep = {KG["elon-musk"], KG.spacex, KG.launch}
+    nodes, edges, _ = network_data(render_graph(sample_graph(), "t", only=keep))
+    assert {n["id"] for n in nodes} == {str(n) for n in keep}
+    assert triples(edges) == {e for e in FACT_EDGES if e[0] in keep and e[2] in keep}
+
+
+def test_predicates_keeps_those_edges_and_the_nodes_they_join():
+    nodes, edges, _ = network_data(render_graph(sample_graph(), "t", predicates={MG.controls}))
+    assert triples(edges) == {e for e in FACT_EDGES if e[1] == MG.controls}
+    assert {n["id"] for n in nodes} == {str(KG["elon-musk"]), str(KG.spacex), str(KG.xai)}
+
+
+def test_vertical_integration_view_shows_feeds_chain_and_operators():
+    nodes, edges, _ = network_data(vertical_integration_view(sample_graph()))
+    assert {n["id"] for n in nodes} == {
+        str(n) for n in (KG.launch, KG.starlink, KG["orbital-dc"], KG.grok, KG.spacex, KG.xai)
+    }
+    assert triples(edges) == {e for e in FACT_EDGES if e[1] in (MG.feeds, MG.operatedBy)}
+    (feeds,) = between(edges, KG.launch, KG.starlink)
+    assert "Raketen bringen Starlink-Satelliten ins All" in feeds["title"]
+    assert "[article opinion]" in feeds["title"]
+
+
+def test_render_construct_draws_every_iri_triple_styled_by_the_schema():
+    constructed = Graph()
+    constructed.add((KG.launch, MG.feeds, KG.starlink))
+    constructed.add((KG["claim-launch-feeds-starlink"], MG.evidence, KG["quote-feeds"]))
+    constructed.add((KG.launch, MG.note, Literal("a literal, not a node")))
+    page = render_construct(constructed, "Construct", schema=sample_graph())
+    nodes, edges, _ = network_data(page)
+    drawn = {n["id"]: n for n in nodes}
+    assert set(drawn) == {
+        str(n)
+        for n in (KG.launch, KG.starlink, KG["claim-launch-feeds-starlink"], KG["quote-feeds"])
+    }
+    assert triples(edges) == {
+        (KG.launch, MG.feeds, KG.starlink),
+        (KG["claim-launch-feeds-starlink"], MG.evidence, KG["quote-feeds"]),
+    }
+    assert drawn[str(KG.launch)]["family"] == "business-line"
+    assert drawn[str(KG.launch)]["label"] == "Launch services"
+    assert "mg:note: a literal, not a node" in drawn[str(KG.launch)]["title"]
+    # Without a schema the same triples draw, unstyled.
+    plain = {n["id"]: n for n in network_data(render_construct(constructed, "Construct"))[0]}
+    assert set(plain) == set(drawn)
+    assert plain[str(KG.launch)]["family"] == "other"
+
+
+def test_empty_graph_gives_a_page_without_nodes():
+    nodes, edges, _ = network_data(render_graph(Graph(), "Empty"))
+    assert nodes == edges == []
+
+
+def test_rendering_writes_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    render_graph(sample_graph(), "t")
+    assert list(tmp_path.iterdir()) == []
