@@ -195,8 +195,8 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
-    help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt or "
-    "jsonld for CONSTRUCT/DESCRIBE.",
+    help="table (default; shortens long values), csv, tsv, json or xml for SELECT/ASK; "
+    "ttl (default), nt or jsonld for CONSTRUCT/DESCRIBE.",
 )
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE."

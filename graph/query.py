@@ -198,13 +198,21 @@ def term_text(term: Node | None, graph: Graph) -> str:
     return str(term)
 
 
+TABLE_CELL_WIDTH = 60
+
+
+def _cell(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+
+
 def table(result: Result) -> str:
-    """SELECT rows as an aligned text table; ASK as yes or no."""
+    """SELECT rows as an aligned text table (long values shortened); ASK as yes or no."""
     if result.type == "ASK":
         return ("yes" if result.askAnswer else "no") + "\n"
     names = bind_prefixes(Graph())
     header = [str(v) for v in result.vars]
-    rows = [[term_text(row[v], names) for v in result.vars] for row in result]
+    rows = [[_cell(term_text(row[v], names)) for v in result.vars] for row in result]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()

@@ -14,14 +14,15 @@ from functools import cache
 from pathlib import Path
 
 import pyvis
-from jinja2 import DictLoader, Environment
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import OWL, RDF, RDFS, SDO, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph.namespaces import MG, OA, bind_prefixes
+from graph.describe import Describer
+from graph.namespaces import MG, OA
 
 __all__ = ["FAMILIES", "render_construct", "render_graph", "vertical_integration_view"]
 
@@ -106,7 +107,6 @@ _TERM_TYPES = frozenset(
         URIRef("http://www.w3.org/ns/shacl#PropertyShape"),
     }
 )
-_LABELS = (RDFS.label, SKOS.prefLabel)
 _ALL = (None, None, None)  # graph.triples(_ALL), not iter(graph): a Dataset iterates quads
 
 _OPTIONS = {
@@ -250,126 +250,6 @@ def _family(graph: Graph, node: Node) -> Family:
     return next(f for f in FAMILIES if not f.roots or classes.intersection(f.roots))
 
 
-# --- names and tooltips ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Claim:
-    statement: tuple[Node, Node, Node]
-    status: Node | None
-    quotes: tuple[str, ...]
-    comments: tuple[str, ...]
-
-
-class _Describer:
-    """Names and tooltip texts for the nodes and edges of one graph."""
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.names = bind_prefixes(Graph()).namespace_manager
-        for prefix, namespace in graph.namespaces():
-            if prefix and prefix not in dict(self.names.namespaces()):
-                self.names.bind(prefix, namespace)
-        self.claims = [self._claim(c) for c in set(graph.subjects(RDF.subject, None))]
-
-    def _claim(self, claim: Node) -> _Claim:
-        g = self.graph
-        statement = (
-            g.value(claim, RDF.subject),
-            g.value(claim, RDF.predicate),
-            g.value(claim, RDF.object),
-        )
-        quotes = {
-            str(exact)
-            for evidence in g.objects(claim, MG.evidence)
-            for selector in g.objects(evidence, OA.hasSelector)
-            for exact in g.objects(selector, OA.exact)
-        }
-        comments = {str(c) for c in g.objects(claim, RDFS.comment)}
-        return _Claim(
-            statement, g.value(claim, MG.status), tuple(sorted(quotes)), tuple(sorted(comments))
-        )
-
-    def qname(self, term: Node) -> str:
-        if isinstance(term, URIRef):
-            try:
-                return self.names.curie(term, generate=False)
-            except (KeyError, ValueError):
-                return str(term)
-        return str(term)
-
-    def _labels(self, term: Node) -> list[Literal]:
-        found = {o for p in _LABELS for o in self.graph.objects(term, p) if isinstance(o, Literal)}
-        order = {"de": 0, "en": 1}
-        return sorted(
-            found, key=lambda lit: (order.get(lit.language or "", 2), lit.language or "", str(lit))
-        )
-
-    def label(self, term: Node) -> str:
-        """The English label, else German, else any label, else the prefixed name."""
-        labels = self._labels(term)
-        for language in ("en", "de"):
-            for lit in labels:
-                if lit.language == language:
-                    return str(lit)
-        return str(labels[0]) if labels else self.qname(term)
-
-    def predicate(self, predicate: Node) -> str:
-        """The predicate's rdfs:label in English, else its prefixed name."""
-        for lit in sorted(self.graph.objects(predicate, RDFS.label), key=str):
-            if isinstance(lit, Literal) and lit.language == "en":
-                return str(lit)
-        return self.qname(predicate)
-
-    def value(self, term: Node) -> str:
-        if isinstance(term, Literal):
-            return f"{term} ({term.language})" if term.language else str(term)
-        return self.qname(term)
-
-    def status(self, status: Node | None) -> str:
-        if status is None:
-            return "no status"
-        if status == MG.BackgroundKnowledge:
-            return "background knowledge"
-        for p in (SKOS.prefLabel, RDFS.label):
-            for lit in sorted(self.graph.objects(status, p), key=str):
-                if isinstance(lit, Literal) and lit.language == "en":
-                    return str(lit)
-        local = self.qname(status).rpartition(":")[2]
-        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
-
-    def evidence(self, claims: Iterable[_Claim]) -> list[str]:
-        lines = []
-        entries = set()
-        for claim in claims:
-            head = f"\u2022 {self.statement(*claim.statement)}"
-            body = [f"  \u201e{q}\u201c" for q in claim.quotes] + [f"  {c}" for c in claim.comments]
-            entries.add((head, self.status(claim.status), tuple(body)))
-        for head, status, body in sorted(entries):
-            lines.append(f"{head} [{status}]")
-            lines.extend(body)
-        return ["", "Evidence:", *lines] if lines else []
-
-    def node_title(self, node: URIRef, values: Iterable[tuple[Node, Node]]) -> str:
-        lines = [self.label(node)]
-        lines += [f"label ({lit.language or '-'}): {lit}" for lit in self._labels(node)]
-        lines.append(f"IRI: {self.qname(node)}")
-        types = sorted(self.qname(t) for t in self.graph.objects(node, RDF.type))
-        if types:
-            lines.append("type: " + ", ".join(types))
-        lines += sorted(f"{self.predicate(p)}: {self.value(o)}" for p, o in values)
-        claims = [c for c in self.claims if node in (c.statement[0], c.statement[2])]
-        return "\n".join(lines + self.evidence(claims))
-
-    def statement(self, s: Node, p: Node, o: Node) -> str:
-        target = self.value(o) if isinstance(o, Literal) else self.label(o)
-        return f"{self.label(s)} \u2014 {self.predicate(p)} \u2192 {target}"
-
-    def edge_title(self, edge: tuple[URIRef, URIRef, URIRef]) -> str:
-        lines = [self.statement(*edge), self.qname(edge[1])]
-        return "\n".join(lines + self.evidence(c for c in self.claims if c.statement == edge))
-
-
 # --- the page -------------------------------------------------------------------------
 
 
@@ -380,13 +260,15 @@ def _page(
     edges: set[tuple[URIRef, URIRef, URIRef]],
     values: Iterable[tuple[Node, Node, Node]],
 ) -> str:
-    describe = _Describer(graph)
+    describe = Describer(graph)
     node_values: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in values:
         node_values.setdefault(s, []).append((p, o))
     net = Network(height="80vh", width="100%", directed=True, heading=title)
-    net.templateEnv = _environment()  # as Network.set_template_dir does; see _TEMPLATE
-    net.path = "muskgraph.html"
+    # Our template replaces pyvis's, which links Bootstrap and vis from CDNs, shows the
+    # heading twice and, if any tooltip contains "href", sets tooltips with innerHTML.
+    net.templateEnv = _environment()  # as Network.set_template_dir does
+    net.path = "view.html"
     net.options = _OPTIONS
     for node in sorted(nodes, key=str):
         family = _family(graph, node)
@@ -435,7 +317,7 @@ def _vis_asset(name: str) -> Markup:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=DictLoader({"muskgraph.html": _TEMPLATE}),
+        loader=PackageLoader("graph", "templates"),
         autoescape=True,
         keep_trailing_newline=True,
     )
@@ -445,58 +327,3 @@ def _environment() -> Environment:
         legend=FAMILIES,
     )
     return env
-
-
-# Replaces pyvis's template.html, which links Bootstrap and vis from CDNs, shows the
-# heading twice and, if any tooltip contains "href", sets tooltips with innerHTML.
-# Variables come from Network.generate_html; autoescape is on.
-_TEMPLATE = """\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ heading }}</title>
-<style>{{ vis_css }}</style>
-<script>{{ vis_js }}</script>
-<style>
-  body { font-family: sans-serif; margin: 0 1rem; }
-  h1 { font-size: 1.3rem; margin: 0.6rem 0; }
-  #legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem;
-            margin: 0 0 0.5rem; padding: 0; font-size: 0.9rem; }
-  #legend .glyph { font-size: 1.1rem; margin-right: 0.3rem; }
-  #mynetwork { width: {{ width }}; height: {{ height }}; background-color: {{ bgcolor }};
-               border: 1px solid lightgray; position: relative; }
-  .mg-tooltip { white-space: pre-wrap; max-width: 42em; font-family: sans-serif;
-                font-size: 13px; }
-</style>
-</head>
-<body>
-<h1>{{ heading }}</h1>
-<ul id="legend">
-{%- for family in legend %}
-  <li data-family="{{ family.key }}"><span class="glyph" style="color: {{ family.color }}">
-  {{- family.glyph }}</span>{{ family.name }}</li>
-{%- endfor %}
-</ul>
-<div id="mynetwork"></div>
-<script>
-  // Tooltips are data: show them as text, never as markup.
-  function withTooltip(item) {
-    if (typeof item.title === "string") {
-      var box = document.createElement("div");
-      box.className = "mg-tooltip";
-      box.textContent = item.title;
-      item.title = box;
-    }
-    return item;
-  }
-  var nodes = new vis.DataSet({{ nodes|tojson }}.map(withTooltip));
-  var edges = new vis.DataSet({{ edges|tojson }}.map(withTooltip));
-  var options = {{ options|safe }};
-  var network = new vis.Network(
-    document.getElementById("mynetwork"), {nodes: nodes, edges: edges}, options);
-</script>
-</body>
-</html>
-"""

@@ -1,0 +1,94 @@
+"""The ontology: bilingual labels and definitions, and only borrowed terms that exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SDO, TIME, DefinedNamespaceMeta
+
+from graph.namespaces import MG, OA, ONTOLOGY_IRI, PREFIXES
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+VOCAB = CHECKOUT.parent / "shared" / "vocab"
+CLOSED = {str(ns): ns for ns in (ORG, PROV, TIME, SDO, SKOS, DCTERMS)}
+
+
+@pytest.fixture(scope="module")
+def ontology(project) -> Graph:
+    graph = Graph()
+    for path in project.ontology_files():
+        graph.parse(path)
+    return graph
+
+
+def every_term(project) -> set[URIRef]:
+    """Every IRI in the ontology, shapes and seeds, and every prefixed name in the queries."""
+    terms: set[URIRef] = set()
+    for path in [*project.ontology_dir.glob("*.ttl"), *project.seed_files()]:
+        for triple in Graph().parse(path):
+            terms.update(t for t in triple if isinstance(t, URIRef))
+    names = re.compile(r"\b([a-z][\w-]*):([A-Za-z_][\w-]*)")
+    for path in project.query_files():
+        for prefix, local in names.findall(path.read_text(encoding="utf-8")):
+            if prefix in PREFIXES:
+                terms.add(URIRef(PREFIXES[prefix] + local))
+    return terms
+
+
+def test_ontology_has_an_iri_and_a_version(ontology) -> None:
+    assert (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) is not None
+
+
+def test_every_class_and_property_is_labelled_and_defined_in_english_and_german(ontology):
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept)
+    terms = {t for kind in kinds for t in ontology.subjects(RDF.type, kind) if t in MG}
+    assert len(terms) > 40
+    for term in sorted(terms):
+        for predicate in ((RDFS.label, SKOS.prefLabel), (SKOS.definition,)):
+            languages = {
+                literal.language for p in predicate for literal in ontology.objects(term, p)
+            }
+            assert {"en", "de"} <= languages, f"{term}: {predicate[0]} in {languages}"
+
+
+def test_feeds_and_controls_are_not_transitive(ontology) -> None:
+    for prop in (MG.feeds, MG.controls):
+        assert (prop, RDF.type, OWL.TransitiveProperty) not in ontology
+
+
+def test_every_project_term_is_defined_by_the_ontology(project, ontology) -> None:
+    defined = set(ontology.subjects(RDF.type, None))
+    used = {t for t in every_term(project) if t in MG}
+    assert used - defined == set()
+
+
+def test_every_borrowed_w3c_term_exists(project) -> None:
+    unknown = []
+    for term in every_term(project):
+        for namespace, closed in CLOSED.items():
+            if str(term).startswith(namespace):
+                local = str(term)[len(namespace) :]
+                assert isinstance(closed, DefinedNamespaceMeta)
+                if local not in closed.__annotations__ and not hasattr(closed, local):
+                    unknown.append(str(term))
+    assert unknown == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "listing"), [("oa", "oa-terms.txt"), ("fibo", "fibo-terms.txt")]
+)
+def test_every_web_annotation_and_fibo_term_exists(project, prefix, listing) -> None:
+    if not (VOCAB / listing).exists():
+        pytest.skip(f"{VOCAB / listing} is not beside this checkout")
+    known = set((VOCAB / listing).read_text(encoding="utf-8").split())
+    if prefix == "oa":
+        used = {str(t)[len(str(OA)) :] for t in every_term(project) if str(t).startswith(str(OA))}
+    else:
+        fibo = "https://spec.edmcouncil.org/fibo/ontology/"
+        used = {str(t) for t in every_term(project) if str(t).startswith(fibo)}
+    assert used
+    assert used - known == set()
