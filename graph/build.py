@@ -1,26 +1,38 @@
-"""Assembling the knowledge graph from a project and writing its exports."""
+"""Assembling the knowledge graph from a project and writing its exports and store."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import RDF, Dataset, Graph, URIRef
+import pyoxigraph as ox
 
+from graph.atomic import write_atomic
 from graph.errors import InputError
-from graph.namespaces import MG, ONTOLOGY_IRI, bind_prefixes
+from graph.prefixes import ONTOLOGY_IRI, PREFIXES
 from graph.project import Project
 from graph.provenance import check_quotes
-from graph.store import FORMATS, parse_rdf, serialize, write_atomic
+from graph.store import EXPORT_FORMATS, OxigraphEngine, load_file, parse_file, serialize
+from graph.workspace import Manifest, manifest_path, write_store
 
 OUTPUT_STEM = "muskgraph"
-_SOURCE_CLASSES = (MG.SourceDocument, MG.BackgroundKnowledge)
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_BACKGROUND = ox.NamedNode(PREFIXES["mg"] + "BackgroundKnowledge")
+_SOURCE_CLASSES = {ox.NamedNode(PREFIXES["mg"] + "SourceDocument"), _BACKGROUND}
 
 
-def _declared_source(graph: Graph, path: Path) -> URIRef:
-    sources = sorted({s for cls in _SOURCE_CLASSES for s in graph.subjects(RDF.type, cls)})
+def _declared_source(triples: list[ox.Triple], path: Path) -> tuple[str, bool]:
+    """The source a seed file declares, and whether it is background knowledge."""
+    sources = sorted(
+        {
+            (t.subject.value, t.object == _BACKGROUND)
+            for t in triples
+            if t.predicate == _RDF_TYPE and t.object in _SOURCE_CLASSES
+        }
+    )
     if len(sources) != 1:
-        found = ", ".join(str(s) for s in sources) or "none"
+        found = ", ".join(source for source, _ in sources) or "none"
         raise InputError(
             f"{path}: a seed file must declare exactly one source "
             f"(a mg:SourceDocument or mg:BackgroundKnowledge); found {found}"
@@ -30,50 +42,79 @@ def _declared_source(graph: Graph, path: Path) -> URIRef:
 
 @dataclass(frozen=True)
 class Assembly:
-    """The assembled dataset and the seed file each named graph came from."""
+    """The assembled graphs (in an in-memory store) and the files each came from."""
 
-    dataset: Dataset
-    origins: dict[URIRef, Path]
+    store: ox.Store
+    files: dict[str, list[Path]]
+
+    @property
+    def origins(self) -> dict[str, Path]:
+        """The first file of each graph, to name in error messages."""
+        return {graph: paths[0] for graph, paths in self.files.items()}
+
+    @property
+    def engine(self) -> OxigraphEngine:
+        return OxigraphEngine(self.store)
 
 
 def assemble(project: Project, verify_quotes: bool = True) -> Assembly:
-    """The ontology and every seed file in one dataset, one named graph per source.
+    """The ontology and every seed file, one named graph per source, blank nodes
+    labelled canonically.
 
-    Quotes are checked against their source documents: a fact whose quote is not in its
-    source stops the assembly (unless the caller reports mismatches itself).
+    A triple that several sources state is stored once, in the first graph that has it:
+    the ontology, then source documents, then background knowledge. (Oxigraph counts a
+    triple once per graph when it queries their union; each source's claims still say
+    who states what.) Quotes are checked against their source documents: a fact whose
+    quote is not in its source stops the assembly, unless the caller reports mismatches.
     """
-    dataset = bind_prefixes(Dataset(default_union=True))
-    ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
     ontology_files = project.ontology_files()
     if not ontology_files:
         raise InputError(f"{project.ontology_dir}: no ontology (*.ttl) found")
-    for path in ontology_files:
-        parse_rdf(path, into=ontology)
-    origins: dict[URIRef, Path] = {}
+    parts = [(False, ONTOLOGY_IRI, path, parse_file(path)) for path in ontology_files]
     for path in project.seed_files():
-        facts = parse_rdf(path)
-        source = _declared_source(facts, path)
-        target = dataset.graph(source)
-        for triple in facts:
-            target.add(triple)
-        origins[source] = path
+        triples = parse_file(path)
+        source, background = _declared_source(triples, path)
+        parts.append((background, source, path, triples))
+    dataset = ox.Dataset()
+    files: dict[str, list[Path]] = {}
+    stored: set[ox.Triple] = set()
+    for _, graph, path, triples in sorted(parts, key=lambda part: part[0]):
+        files.setdefault(graph, []).append(path)
+        for triple in triples:
+            if triple not in stored:
+                stored.add(triple)
+                dataset.add(ox.Quad(*triple, ox.NamedNode(graph)))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    store = ox.Store()
+    store.extend(dataset)
+    assembly = Assembly(store, files)
     if verify_quotes:
-        check_quotes(dataset, project.seeds_dir, origins)
-    return Assembly(dataset, origins)
+        check_quotes(assembly.engine, project.seeds_dir, assembly.origins)
+    return assembly
 
 
 def output_path(project: Project, fmt: str) -> Path:
-    return project.out_dir / f"{OUTPUT_STEM}{FORMATS[fmt][1]}"
+    return project.out_dir / f"{OUTPUT_STEM}.{fmt}"
 
 
 def build(project: Project) -> dict[Path, int]:
-    """Write every export format to `out/`; return each file with its size in bytes.
+    """Write every export format and the store to `out/`; return each file with its size.
 
     All serialisations are made before the first file is replaced, and each is written
     atomically, so a failed build leaves the previous outputs as they were.
     """
-    dataset = assemble(project).dataset
-    outputs = {output_path(project, fmt): serialize(dataset, fmt) for fmt in FORMATS}
+    assembly = assemble(project)
+    outputs = {output_path(project, fmt): serialize(assembly.store, fmt) for fmt in EXPORT_FORMATS}
+    write_store(project, assembly.store, assembly.files)
     for path, data in outputs.items():
         write_atomic(path, data)
     return {path: len(data) for path, data in outputs.items()}
+
+
+def memory_dataset(project: Project) -> Any:
+    """The project and every file loaded into its store, in rdflib's memory store."""
+    store = assemble(project).store
+    manifest = Manifest.read(manifest_path(project))
+    for entry in manifest.loaded if manifest else []:
+        load_file(store, Path(entry.path), entry.graph)
+    return OxigraphEngine(store).dataset()

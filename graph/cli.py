@@ -6,9 +6,13 @@ run, so a command pays only for what it needs at start-up.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -66,26 +70,80 @@ def main(ctx: click.Context, project_dir: Path | None) -> None:
         raise CliError(error) from None
 
 
+def _to_stdout(write: Callable[[BinaryIO], object]) -> None:
+    """Let `write` write to standard output; a reader that leaves early is no error."""
+    stream = click.get_binary_stream("stdout")
+    try:
+        write(stream)
+        stream.flush()
+    except BrokenPipeError:  # the reader (head, less) left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _emit(data: bytes, output: Path | None) -> None:
     """Write to a file atomically, or to standard output for `-` or no file."""
     if output is None or str(output) == "-":
-        stream = click.get_binary_stream("stdout")
-        try:
-            stream.write(data)
-            stream.flush()
-        except BrokenPipeError:  # the reader (head, less) left early: not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _to_stdout(lambda stream: stream.write(data))
         return
-    from graph.store import write_atomic
+    from graph.atomic import write_atomic
 
     write_atomic(output, data)
     click.echo(f"wrote {output}", err=True)
 
 
-def _assembled(project: Project):
-    from graph.build import assemble
+def _rebuild(project: Project) -> None:
+    from graph.build import build as build_outputs
 
-    return assemble(project).dataset
+    click.echo("the store is missing or out of date: building it", err=True)
+    build_outputs(project)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Which data a command reads: the project's store, rdflib's memory store, or files."""
+
+    store: str
+    data: tuple[Path, ...]
+
+    def engine(self, project: Project):
+        if self.data:
+            from graph.store import OxigraphEngine, memory_store
+
+            return OxigraphEngine(memory_store(list(self.data)))
+        if self.store == "memory":
+            from graph.build import memory_dataset
+            from graph.store import RdflibEngine
+
+            return RdflibEngine(memory_dataset(project))
+        from graph.store import OxigraphEngine
+        from graph.workspace import open_store
+
+        return OxigraphEngine(open_store(project, _rebuild))
+
+
+def source_options(function):
+    """--store and --data, gathered into one `source` argument."""
+
+    @click.option(
+        "--store",
+        type=click.Choice(["oxigraph", "memory"]),
+        default="oxigraph",
+        show_default=True,
+        help="oxigraph: the store under out/ (built when missing or stale); memory: "
+        "rdflib's memory store.",
+    )
+    @click.option(
+        "-d",
+        "--data",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read this RDF file instead of the project (repeatable).",
+    )
+    @functools.wraps(function)
+    def wrapper(*args, store: str, data: tuple[Path, ...], **kwargs):
+        return function(*args, source=Source(store, data), **kwargs)
+
+    return wrapper
 
 
 output_option = click.option(
@@ -136,7 +194,7 @@ def validate(project: Project) -> None:
 
     assembly = assemble(project, verify_quotes=False)
     report = check(
-        assembly.dataset,
+        assembly.engine,
         project.shapes_file,
         project.seeds_dir,
         library(project),
@@ -161,20 +219,29 @@ def validate(project: Project) -> None:
     show_default=True,
 )
 @output_option
+@source_options
 @pass_project
-def export(project: Project, fmt: str, output: Path | None) -> None:
+def export(project: Project, fmt: str, output: Path | None, source: Source) -> None:
     """Write the whole graph in one RDF format.
 
-    Writes to standard output unless -o names a file.
+    Writes everything the store holds (the project and loaded files) to standard output
+    unless -o names a file. TriG keeps one named graph per source; Turtle and N-Triples
+    list the graphs one after another.
 
     \b
     Examples:
       muskgraph export --format nt | wc -l
       muskgraph export --format jsonld -o muskgraph.jsonld
     """
-    from graph.store import serialize
+    engine = source.engine(project)
+    if output is None or str(output) == "-":
+        _to_stdout(lambda stream: engine.export(fmt, stream))
+        return
+    from graph.atomic import atomic_writer
 
-    _emit(serialize(_assembled(project), fmt), output)
+    with atomic_writer(output) as file:
+        engine.export(fmt, file)
+    click.echo(f"wrote {output}", err=True)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -201,7 +268,14 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE."
 )
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="IRI",
+    help="Let SERVICE reach this endpoint (repeatable); no other is ever contacted.",
+)
 @output_option
+@source_options
 @pass_project
 def query(
     project: Project,
@@ -209,7 +283,9 @@ def query(
     expression: str | None,
     fmt: str | None,
     params: tuple[str, ...],
+    allow_service: tuple[str, ...],
     output: Path | None,
+    source: Source,
 ) -> None:
     """Run a SPARQL query and print its results.
 
@@ -224,16 +300,17 @@ def query(
       muskgraph query vertical-integration
       muskgraph query claims-by-status --param status=mg:AnonymousSources
       muskgraph query -e 'SELECT ?org WHERE { ?org a mg:Company }' --format csv
+      muskgraph query control --data registry.nt --data news.ttl
     """
-    from graph.query import QueryText, format_result, resolve, run
+    from graph.query import QueryText, check_format, execute, format_answer, prepare, resolve
 
     if (reference is None) == (expression is None):
         raise click.UsageError("give a query NAME, FILE or `-`, or -e TEXT (one of them)")
     text = QueryText(expression, "<inline>") if expression else resolve(project, reference)
-    bound = _params(params)
-    result = run(_assembled(project), text, bound)
-    default = "ttl" if result.type in ("CONSTRUCT", "DESCRIBE") else "table"
-    _emit(format_result(result, fmt or default), output)
+    request = prepare(text, _params(params), allow_service)
+    fmt = fmt or ("ttl" if request.gives_graph else "table")
+    check_format(request.shape.form, fmt)
+    _emit(format_answer(execute(source.engine(project), request), fmt), output)
 
 
 @main.command()
@@ -249,11 +326,77 @@ def queries(project: Project) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_project
+def load(project: Project, files: tuple[Path, ...]) -> None:
+    """Add RDF files to the store, each in its own named graph.
+
+    Turtle, N-Triples, TriG, N-Quads, RDF/XML and JSON-LD, by file extension. A file's
+    graph is named by its file IRI; loading a file again replaces its graph. Queries,
+    paths and render see loaded data; `muskgraph unload` removes it again.
+
+    \b
+    Examples:
+      muskgraph load wikidata-extract.nt registry.ttl
+    """
+    from graph.workspace import load as load_files
+
+    for graph in load_files(project, list(files), _rebuild, _progress):
+        click.echo(f"loaded <{graph}>", err=True)
+
+
+PROGRESS_THRESHOLD = 10 * 1024 * 1024
+
+
+def _progress(path: Path):
+    """A progress callback for large files when stderr is a terminal, else None."""
+    if not sys.stderr.isatty() or path.stat().st_size < PROGRESS_THRESHOLD:
+        return None
+    bar = click.progressbar(length=path.stat().st_size, label=path.name, file=sys.stderr)
+    bar.__enter__()
+
+    def advance(size: int) -> None:
+        bar.update(size)
+        if bar.pos >= bar.length:
+            bar.__exit__(None, None, None)
+
+    return advance
+
+
+@main.command()
+@click.argument("graph")
+@pass_project
+def unload(project: Project, graph: str) -> None:
+    """Remove a loaded file's graph from the store (by graph IRI or file path)."""
+    from graph.workspace import unload as unload_graph
+
+    click.echo(f"unloaded <{unload_graph(project, graph, _rebuild)}>", err=True)
+
+
+@main.command()
+@pass_project
+def graphs(project: Project) -> None:
+    """List the named graphs in the store with their number of triples."""
+    from graph.query import QueryText, run
+
+    text = QueryText(
+        "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
+        "GROUP BY ?graph ORDER BY ?graph",
+        "<graphs>",
+    )
+    for graph, triples in run(Source("oxigraph", ()).engine(project), text).rows():
+        click.echo(f"{int(triples.value):>10,}  {graph.text()}")
+
+
+@main.command()
 @click.argument("start", required=False)
 @click.argument("end", required=False)
 @click.option("--max-hops", default=8, show_default=True, help="Longest path to list.")
+@source_options
 @pass_project
-def paths(project: Project, start: str | None, end: str | None, max_hops: int) -> None:
+def paths(
+    project: Project, start: str | None, end: str | None, max_hops: int, source: Source
+) -> None:
     """Show vertical-integration paths, hop by hop.
 
     Lists every path of mg:feeds hops from business line START to END, shortest first.
@@ -267,41 +410,30 @@ def paths(project: Project, start: str | None, end: str | None, max_hops: int) -
       muskgraph paths kg:rockets kg:ai-chatbots
       muskgraph paths Raketen "KI-Chatbots"
     """
-    from graph.paths import Hop, feed_paths, feeds_network, find_node
+    from graph.paths import feed_paths, feeds_network, find_node, hop
 
-    graph = _assembled(project)
     if (start is None) != (end is None):
         raise click.UsageError("give both START and END, or neither")
+    engine = source.engine(project)
+    network = feeds_network(engine)
     if start is None:
-        network = feeds_network(graph)
-        routes = [
-            [Hop(a, b, tuple(sorted(network.edges[a, b].get("support", ()))))]
-            for a, b in sorted(network.edges)
-        ]
+        routes = [[hop(network, a, b)] for a, b in sorted(network.edges)]
     else:
-        routes = feed_paths(graph, find_node(graph, start), find_node(graph, end), max_hops)
+        first, last = find_node(engine, start), find_node(engine, end)
+        routes = feed_paths(network, first, last, max_hops)
         if not routes:
             click.echo(f"no path from {start} to {end}", err=True)
             sys.exit(1)
-    _print_routes(graph, routes)
-
-
-def _print_routes(graph, routes) -> None:
-    from graph.query import term_text
-
-    def name(node) -> str:
-        return term_text(node, graph)
-
     for number, route in enumerate(routes, 1):
-        chain = " -> ".join(name(node) for node in [route[0].source, *(h.target for h in route)])
+        chain = " -> ".join(n.text() for n in [route[0].source, *(h.target for h in route)])
         click.echo(f"path {number}: {chain}")
-        for step, hop in enumerate(route, 1):
-            click.echo(f"  {step}. {name(hop.source)} feeds {name(hop.target)}")
-            if not hop.support:
+        for step, each in enumerate(route, 1):
+            click.echo(f"  {step}. {each.source.text()} feeds {each.target.text()}")
+            if not each.support:
                 click.echo("     (no claim supports this hop)")
-            for support in hop.support:
+            for support in each.support:
                 said = f"„{support.quote}“" if support.quote else support.basis or ""
-                click.echo(f"     [{name(support.status)}, {name(support.source)}] {said}")
+                click.echo(f"     [{support.status.text()}, {support.source.text()}] {said}")
 
 
 @main.command()
@@ -319,9 +451,14 @@ def _print_routes(graph, routes) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="HTML file to write (one view only; default: out/).",
 )
+@source_options
 @pass_project
 def render(
-    project: Project, views: tuple[str, ...], query_ref: str | None, output: Path | None
+    project: Project,
+    views: tuple[str, ...],
+    query_ref: str | None,
+    output: Path | None,
+    source: Source,
 ) -> None:
     """Draw interactive HTML views of the graph.
 
@@ -333,34 +470,41 @@ def render(
       muskgraph render --view vertical -o vertical.html
       muskgraph render --query control-graph
     """
-    from graph import render as views_module
+    from graph import render as draw
+    from graph.atomic import write_atomic
     from graph.query import resolve, run
-    from graph.store import write_atomic
 
-    graph = _assembled(project)
+    if query_ref and views:
+        raise click.UsageError("--query and --view exclude each other")
+    chosen = () if query_ref else views or VIEWS
+    if output and len(chosen) > 1:
+        raise click.UsageError("-o writes one view: choose it with --view")
+    engine = source.engine(project)
+    dataset = engine.dataset()
     pages: dict[Path, str] = {}
     if query_ref:
-        if views:
-            raise click.UsageError("--query and --view exclude each other")
         text = resolve(project, query_ref)
-        result = run(graph, text)
-        if result.type not in ("CONSTRUCT", "DESCRIBE"):
+        answer = run(engine, text)
+        if answer.form != "CONSTRUCT":
             raise click.UsageError(f"{text.origin}: --query needs a CONSTRUCT or DESCRIBE query")
+        from rdflib import Graph
+
+        from graph.store import to_rdflib
+
+        drawn = Graph()
+        for triple in answer.triples():
+            drawn.add(tuple(to_rdflib(term) for term in triple))
         name = Path(text.origin).stem if text.origin.endswith(".rq") else "query"
-        pages[output or project.out_dir / f"{name}.html"] = views_module.render_construct(
-            result.graph, text.title or name, schema=graph
+        pages[output or project.out_dir / f"{name}.html"] = draw.render_construct(
+            drawn, text.title or name, schema=dataset
         )
-    else:
-        chosen = views or VIEWS
-        if output and len(chosen) > 1:
-            raise click.UsageError("-o writes one view: choose it with --view")
-        for view in chosen:
-            html = (
-                views_module.render_graph(graph, "muskgraph: the whole graph")
-                if view == "graph"
-                else views_module.vertical_integration_view(graph)
-            )
-            pages[output or project.out_dir / VIEW_FILES[view]] = html
+    for view in chosen:
+        html = (
+            draw.render_graph(dataset, "muskgraph: the whole graph")
+            if view == "graph"
+            else draw.vertical_integration_view(dataset)
+        )
+        pages[output or project.out_dir / VIEW_FILES[view]] = html
     for path, html in pages.items():
         write_atomic(path, html.encode("utf-8"))
         click.echo(f"wrote {_shown(path)}", err=True)

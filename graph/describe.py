@@ -1,10 +1,16 @@
-"""Names and tooltip texts for the nodes and edges of a graph, with their evidence."""
+"""Names and tooltip texts for the nodes and edges of a graph, with their evidence.
+
+Everything is looked up in an :class:`Index` read from the graph in one pass: rdflib
+answers each triple pattern with a fresh generator, and a view of 10,000 nodes would ask
+it hundreds of thousands of times.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -12,6 +18,67 @@ from rdflib.term import Node
 from graph.namespaces import MG, OA, bind_prefixes
 
 LABELS = (RDFS.label, SKOS.prefLabel)
+_ALL = (None, None, None)  # graph.triples(_ALL), not iter(graph): a Dataset iterates quads
+_NONE: tuple[Node, ...] = ()
+
+
+def _label_order(lit: Literal) -> tuple[int, str, str]:
+    return ({"de": 0, "en": 1}.get(lit.language or "", 2), lit.language or "", str(lit))
+
+
+class Index:
+    """The triples of one or more graphs, grouped by subject."""
+
+    def __init__(self, *graphs: Graph) -> None:
+        self.graphs = graphs
+        triples = (
+            graphs[0].triples(_ALL)
+            if len(graphs) == 1
+            else set(chain.from_iterable(g.triples(_ALL) for g in graphs))
+        )
+        by_subject: dict[Node, dict[Node, list[Node]]] = {}
+        for s, p, o in triples:
+            objects = by_subject.get(s)
+            if objects is None:
+                by_subject[s] = {p: [o]}
+                continue
+            found = objects.get(p)
+            if found is None:
+                objects[p] = [o]
+            else:
+                found.append(o)
+        self.by_subject = by_subject
+        self._pairs: dict[Node, list[tuple[Node, Node]]] = {}
+        self._ancestors: dict[Node, frozenset[Node]] = {}
+
+    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
+        return self.by_subject.get(subject, {}).get(predicate, _NONE)
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        return next(iter(self.objects(subject, predicate)), None)
+
+    def pairs(self, predicate: Node) -> list[tuple[Node, Node]]:
+        """The (subject, object) pairs of the triples with this predicate."""
+        found = self._pairs.get(predicate)
+        if found is None:  # rdflib's own index by predicate answers this in one call
+            found = self._pairs[predicate] = [
+                pair for g in self.graphs for pair in g.subject_objects(predicate)
+            ]
+        return found
+
+    def ancestors(self, cls: Node) -> frozenset[Node]:
+        """cls and every class it is a rdfs:subClassOf, directly or not."""
+        found = self._ancestors.get(cls)
+        if found is None:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for parent in self.objects(todo.pop(), RDFS.subClassOf):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            found = self._ancestors[cls] = frozenset(seen)
+        return found
 
 
 @dataclass(frozen=True)
@@ -25,62 +92,96 @@ class Claim:
 class Describer:
     """Names and tooltip texts for the nodes and edges of one graph."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(self, graph: Graph | Index) -> None:
+        self.index = graph if isinstance(graph, Index) else Index(graph)
         self.names = bind_prefixes(Graph()).namespace_manager
-        for prefix, namespace in graph.namespaces():
-            if prefix and prefix not in dict(self.names.namespaces()):
-                self.names.bind(prefix, namespace)
-        self.claims = [self._claim(c) for c in set(graph.subjects(RDF.subject, None))]
+        bound = dict(self.names.namespaces())
+        for source in self.index.graphs:
+            for prefix, namespace in source.namespaces():
+                if prefix and prefix not in bound:
+                    self.names.bind(prefix, namespace)
+                    bound[prefix] = namespace
+        self._named: dict[Node, tuple[str, tuple[Literal, ...]]] = {}  # label, all labels
+        self._qname: dict[Node, str] = {}
+        self._predicate: dict[Node, str] = {}
+        self._status: dict[Node | None, str] = {}
+        # Each claim is filed under its statement and under the two nodes it joins.
+        self._claims_of: dict[tuple[Node, Node, Node], list[Claim]] = {}
+        self._claims_about: dict[Node, list[Claim]] = {}
+        for claim in {c for c, _ in self.index.pairs(RDF.subject)}:
+            found = self._claim(claim)
+            self._claims_of.setdefault(found.statement, []).append(found)
+            for end in {found.statement[0], found.statement[2]}:
+                self._claims_about.setdefault(end, []).append(found)
 
     def _claim(self, claim: Node) -> Claim:
-        g = self.graph
+        index = self.index
         statement = (
-            g.value(claim, RDF.subject),
-            g.value(claim, RDF.predicate),
-            g.value(claim, RDF.object),
+            index.value(claim, RDF.subject),
+            index.value(claim, RDF.predicate),
+            index.value(claim, RDF.object),
         )
         quotes = {
             str(exact)
-            for evidence in g.objects(claim, MG.evidence)
-            for selector in g.objects(evidence, OA.hasSelector)
-            for exact in g.objects(selector, OA.exact)
+            for evidence in index.objects(claim, MG.evidence)
+            for selector in index.objects(evidence, OA.hasSelector)
+            for exact in index.objects(selector, OA.exact)
         }
-        comments = {str(c) for c in g.objects(claim, RDFS.comment)}
+        comments = {str(c) for c in index.objects(claim, RDFS.comment)}
         return Claim(
-            statement, g.value(claim, MG.status), tuple(sorted(quotes)), tuple(sorted(comments))
+            statement, index.value(claim, MG.status), tuple(sorted(quotes)), tuple(sorted(comments))
         )
 
     def qname(self, term: Node) -> str:
-        if isinstance(term, URIRef):
+        if not isinstance(term, URIRef):
+            return str(term)
+        found = self._qname.get(term)
+        if found is None:
             try:
-                return self.names.curie(term, generate=False)
+                found = self.names.curie(term, generate=False)
             except (KeyError, ValueError):
-                return str(term)
-        return str(term)
+                found = str(term)
+            self._qname[term] = found
+        return found
 
-    def _labels(self, term: Node) -> list[Literal]:
-        found = {o for p in LABELS for o in self.graph.objects(term, p) if isinstance(o, Literal)}
-        order = {"de": 0, "en": 1}
-        return sorted(
-            found, key=lambda lit: (order.get(lit.language or "", 2), lit.language or "", str(lit))
-        )
+    def _labels(self, term: Node) -> tuple[Literal, ...]:
+        """The term's labels: German first, then English, then the other languages."""
+        return self._naming(term)[1]
 
     def label(self, term: Node) -> str:
         """The English label, else German, else any label, else the prefixed name."""
-        labels = self._labels(term)
-        for language in ("en", "de"):
-            for lit in labels:
-                if lit.language == language:
-                    return str(lit)
-        return str(labels[0]) if labels else self.qname(term)
+        return self._naming(term)[0]
+
+    def _naming(self, term: Node) -> tuple[str, tuple[Literal, ...]]:
+        found = self._named.get(term)
+        if found is None:
+            labels = sorted(
+                {o for p in LABELS for o in self.index.objects(term, p) if isinstance(o, Literal)},
+                key=_label_order,
+            )
+            first = {}  # language -> its first label
+            for lit in reversed(labels):
+                first[lit.language] = lit
+            chosen = first.get("en", first.get("de", labels[0] if labels else None))
+            name = self.qname(term) if chosen is None else str(chosen)
+            found = self._named[term] = (name, tuple(labels))
+        return found
 
     def predicate(self, predicate: Node) -> str:
         """The predicate's rdfs:label in English, else its prefixed name."""
-        for lit in sorted(self.graph.objects(predicate, RDFS.label), key=str):
-            if isinstance(lit, Literal) and lit.language == "en":
-                return str(lit)
-        return self.qname(predicate)
+        found = self._predicate.get(predicate)
+        if found is None:
+            found = self._predicate[predicate] = self._english(
+                predicate, (RDFS.label,)
+            ) or self.qname(predicate)
+        return found
+
+    def _english(self, term: Node, predicates: Iterable[Node]) -> str | None:
+        for p in predicates:
+            for lit in sorted(self.index.objects(term, p), key=str):
+                if isinstance(lit, Literal) and lit.language == "en":
+                    return str(lit)
+        return None
 
     def value(self, term: Node) -> str:
         if isinstance(term, Literal):
@@ -88,18 +189,25 @@ class Describer:
         return self.qname(term)
 
     def status(self, status: Node | None) -> str:
+        found = self._status.get(status)
+        if found is None:
+            found = self._status[status] = self._status_text(status)
+        return found
+
+    def _status_text(self, status: Node | None) -> str:
         if status is None:
             return "no status"
         if status == MG.BackgroundKnowledge:
             return "background knowledge"
-        for p in (SKOS.prefLabel, RDFS.label):
-            for lit in sorted(self.graph.objects(status, p), key=str):
-                if isinstance(lit, Literal) and lit.language == "en":
-                    return str(lit)
+        english = self._english(status, (SKOS.prefLabel, RDFS.label))
+        if english is not None:
+            return english
         local = self.qname(status).rpartition(":")[2]
         return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
 
-    def evidence(self, claims: Iterable[Claim]) -> list[str]:
+    def evidence(self, claims: Collection[Claim]) -> list[str]:
+        if not claims:
+            return []
         lines = []
         entries = set()
         for claim in claims:
@@ -115,12 +223,11 @@ class Describer:
         lines = [self.label(node)]
         lines += [f"label ({lit.language or '-'}): {lit}" for lit in self._labels(node)]
         lines.append(f"IRI: {self.qname(node)}")
-        types = sorted(self.qname(t) for t in self.graph.objects(node, RDF.type))
+        types = sorted(self.qname(t) for t in self.index.objects(node, RDF.type))
         if types:
             lines.append("type: " + ", ".join(types))
         lines += sorted(f"{self.predicate(p)}: {self.value(o)}" for p, o in values)
-        claims = [c for c in self.claims if node in (c.statement[0], c.statement[2])]
-        return "\n".join(lines + self.evidence(claims))
+        return "\n".join(lines + self.evidence(self._claims_about.get(node, _NONE)))
 
     def statement(self, s: Node, p: Node, o: Node) -> str:
         target = self.value(o) if isinstance(o, Literal) else self.label(o)
@@ -128,4 +235,4 @@ class Describer:
 
     def edge_title(self, edge: tuple[URIRef, URIRef, URIRef]) -> str:
         lines = [self.statement(*edge), self.qname(edge[1])]
-        return "\n".join(lines + self.evidence(c for c in self.claims if c.statement == edge))
+        return "\n".join(lines + self.evidence(self._claims_of.get(edge, _NONE)))

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-
 from graph.errors import InputError, QuoteMismatch
-from graph.namespaces import bind_prefixes
+from graph.query import Engine
 
 _QUOTES = """
-SELECT ?claim ?evidence ?file ?exact ?start ?end WHERE {
-  ?evidence oa:hasSource ?source ;
-            oa:hasSelector ?quote, ?position .
-  ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
-  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+SELECT ?claim ?evidence ?file ?exact ?start ?end ?graph WHERE {
+  GRAPH ?graph {
+    ?evidence oa:hasSource ?source ;
+              oa:hasSelector ?quote, ?position .
+    ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+    ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  }
   ?source mg:localFile ?file .
   OPTIONAL { ?claim mg:evidence ?evidence }
 }
@@ -55,51 +55,44 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _offset(value: str, node: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"{node}: offset {value!r} is not a whole number") from None
+
+
 def find_mismatches(
-    dataset: Dataset, seeds_dir: Path, origins: dict[URIRef, Path] | None = None
+    engine: Engine, seeds_dir: Path, origins: dict[str, Path] | None = None
 ) -> list[Mismatch]:
-    """Every claim whose quote does not match its source text at its offsets."""
+    """Every claim whose quote does not match its source text at its offsets.
+
+    `origins` maps named graphs to the Turtle file they came from, for the messages.
+    """
     origins = origins or {}
     texts: dict[str, str] = {}
-    namespaces = bind_prefixes(Graph()).namespace_manager
     mismatches = []
-    for row in dataset.query(_QUOTES, initNs=dict(namespaces.namespaces())):
-        source_file = seeds_dir / str(row.file)
-        if str(row.file) not in texts:
+    for claim, evidence, file, exact, start, end, graph in engine.query(_QUOTES, "<quotes>").rows():
+        source_file = seeds_dir / file.value
+        if file.value not in texts:
             try:
-                texts[str(row.file)] = source_file.read_text(encoding="utf-8")
+                texts[file.value] = source_file.read_text(encoding="utf-8")
             except FileNotFoundError:
                 raise InputError(f"{source_file}: source document not found") from None
             except (OSError, UnicodeDecodeError) as error:
                 raise InputError(f"{source_file}: cannot read: {error}") from None
-        start, end = int(row.start), int(row.end)
-        if texts[str(row.file)][start:end] != str(row.exact):
-            node = row.claim if row.claim is not None else row.evidence
+        node = (claim or evidence).text()
+        first, last = _offset(start.value, node), _offset(end.value, node)
+        if texts[file.value][first:last] != exact.value:
             mismatches.append(
-                Mismatch(
-                    claim=node.n3(namespaces),
-                    turtle_file=_origin(dataset, node, origins),
-                    source_file=source_file,
-                    exact=str(row.exact),
-                    start=start,
-                    end=end,
-                )
+                Mismatch(node, origins.get(graph.value), source_file, exact.value, first, last)
             )
     return mismatches
 
 
-def _origin(dataset: Dataset, node: URIRef, origins: dict[URIRef, Path]) -> Path | None:
-    for graph in dataset.graphs():
-        if (node, None, None) in graph and graph.identifier in origins:
-            return origins[graph.identifier]
-    return None
-
-
-def check_quotes(
-    dataset: Dataset, seeds_dir: Path, origins: dict[URIRef, Path] | None = None
-) -> None:
+def check_quotes(engine: Engine, seeds_dir: Path, origins: dict[str, Path] | None = None) -> None:
     """Raise QuoteMismatch naming the first bad quote (and how many more there are)."""
-    mismatches = find_mismatches(dataset, seeds_dir, origins)
+    mismatches = find_mismatches(engine, seeds_dir, origins)
     if mismatches:
         more = f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1 else ""
         raise QuoteMismatch(f"{mismatches[0]}{more}")

@@ -1,4 +1,4 @@
-"""The SPARQL query library and running queries with bound parameters."""
+"""The SPARQL query library, parameters, and results for people and programs."""
 
 from __future__ import annotations
 
@@ -6,21 +6,20 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from pyparsing import ParseException
-from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Node
+import pyoxigraph as ox
 
+from graph import sandbox
 from graph.errors import InputError
-from graph.namespaces import PREFIXES, bind_prefixes
 from graph.project import Project
+from graph.store import GRAPH_FORMATS, RESULT_FORMATS, Answer, OxigraphEngine, Term, parse_term
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 VIOLATION_SUFFIX = "-violation"
+
+
+class Engine(Protocol):
+    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -73,146 +72,97 @@ def resolve(project: Project, reference: str) -> QueryText:
     raise InputError(f"unknown query {reference!r}: see `muskgraph queries` for the library")
 
 
-def prepare(query: QueryText) -> Query:
-    """Parse a query, reporting syntax errors with the origin, line and column."""
-    try:
-        return prepareQuery(query.text, initNs=PREFIXES)
-    except ParseException as error:
-        raise InputError(
-            f"{query.origin}:{error.lineno}:{error.column}: SPARQL syntax error: {error.msg}"
-        ) from None
-    except Exception as error:  # rdflib reports unknown prefixes and the like as plain errors
-        raise InputError(f"{query.origin}: bad SPARQL: {error}") from None
-
-
-def query_form(prepared: Query) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE."""
-    return prepared.algebra.name.removesuffix("Query").upper()
-
-
-def parse_term(value: str) -> Node:
-    """A parameter value as an RDF term: `<iri>`, `prefix:name`, a Turtle literal, or text.
-
-    Values are parsed as single RDF terms, never pasted into the query, so they cannot
-    change its structure.
-    """
-    prefix = value.split(":", 1)[0]
-    looks_like_term = (
-        value.startswith(("<", '"', "'"))
-        or (":" in value and prefix in PREFIXES)
-        or re.fullmatch(r"[+-]?\d+(\.\d+)?|true|false", value)
-    )
-    if not looks_like_term:
-        return Literal(value)
-    probe = bind_prefixes(Graph())
-    turtle = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
-    try:
-        probe.parse(data=f"{turtle}<urn:s> <urn:p> {value} .", format="turtle")
-    except Exception:  # any parse failure means the value is not one valid term
-        raise InputError(f"--param value {value!r} is not a single RDF term") from None
-    objects = list(probe.objects(URIRef("urn:s"), URIRef("urn:p")))
-    if len(objects) != 1 or len(probe) != 1:
-        raise InputError(f"--param value {value!r} is not a single RDF term")
-    return objects[0]
-
-
-def bindings(prepared: Query, query: QueryText, params: dict[str, str]) -> dict[str, Node]:
-    """Parameter values as initBindings, refusing names the query does not use."""
-    variables = {str(v) for v in prepared.algebra.get("_vars", set())}
-    variables |= set(re.findall(r"[?$]([A-Za-z_][\w]*)", query.text))
+def bindings(query: QueryText, params: dict[str, str]) -> dict[str, Term]:
+    """Parameter values as RDF terms, refusing names the query does not use."""
+    variables = set(re.findall(r"[?$]([A-Za-z_]\w*)", query.text))
     for name in params:
         if name not in variables:
             raise InputError(f"{query.origin}: the query has no variable ?{name} to bind")
     return {name: parse_term(value) for name, value in params.items()}
 
 
-def run(graph: Graph, query: QueryText, params: dict[str, str] | None = None) -> Result:
-    """Run a query over a graph (for a dataset: the union of its graphs)."""
-    prepared = prepare(query)
-    try:
-        return graph.query(prepared, initBindings=bindings(prepared, query, params or {}))
-    except InputError:
-        raise
-    except Exception as error:
-        raise InputError(f"{query.origin}: query failed: {error}") from None
+@dataclass(frozen=True)
+class Request:
+    """A query checked against the sandbox, with its parameters bound."""
+
+    query: QueryText
+    bindings: dict[str, Term]
+    shape: sandbox.Shape
+
+    @property
+    def gives_graph(self) -> bool:
+        return self.shape.form in ("CONSTRUCT", "DESCRIBE")
 
 
-def format_result(result: Result, fmt: str) -> bytes:
-    """A result in a W3C results format, a text table, or an RDF syntax for graphs."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+def prepare(
+    query: QueryText, params: dict[str, str] | None = None, services: tuple[str, ...] = ()
+) -> Request:
+    """Check a query before any store is opened: sandbox, syntax, parameters."""
+    shape = sandbox.check(query.text, query.origin, services)
+    if not services:  # safe to try on an empty store: it can reach nothing
+        OxigraphEngine(ox.Store()).query(query.text, query.origin)
+    return Request(query, bindings(query, params or {}), shape)
+
+
+def execute(engine: Engine, request: Request) -> Answer:
+    """Run a prepared query over the union of the engine's graphs."""
+    known = engine.graph_names()
+    for graph in request.shape.graphs:
+        if graph not in known:
+            raise InputError(
+                f"{request.query.origin}: FROM <{graph}> is refused: it names no graph in "
+                "the store (see `muskgraph graphs`)"
+            )
+    return engine.query(request.query.text, request.query.origin, request.bindings)
+
+
+def run(
+    engine: Engine,
+    query: QueryText,
+    params: dict[str, str] | None = None,
+    services: tuple[str, ...] = (),
+) -> Answer:
+    """Check and run a query with bound parameters."""
+    return execute(engine, prepare(query, params, services))
+
+
+def check_format(form: str, fmt: str) -> None:
+    """Refuse a results format for a graph, or an RDF format for results."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
         if fmt not in GRAPH_FORMATS:
             raise InputError(
-                f"--format {fmt} is for SELECT and ASK; a {result.type} gives a graph: "
+                f"--format {fmt} is for SELECT and ASK; a {form} gives a graph: "
                 f"use {', '.join(GRAPH_FORMATS)}"
             )
-        graph = bind_prefixes(Graph())
-        for triple in sorted(result.graph):
-            graph.add(triple)
-        return graph.serialize(format=GRAPH_FORMATS[fmt], encoding="utf-8")
-    if fmt not in RESULT_FORMATS:
+    elif fmt not in RESULT_FORMATS:
         raise InputError(
-            f"--format {fmt} is for CONSTRUCT and DESCRIBE; a {result.type} gives results: "
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE; a {form} gives results: "
             f"use {', '.join(RESULT_FORMATS)}"
         )
+
+
+def format_answer(answer: Answer, fmt: str) -> bytes:
+    """An answer in a W3C results format, as a text table, or in an RDF syntax for graphs."""
+    check_format(answer.form, fmt)
     if fmt == "table":
-        return table(result).encode("utf-8")
-    if fmt == "tsv":
-        return tsv(result).encode("utf-8")
-    return result.serialize(format=fmt, encoding="utf-8")
-
-
-def tsv(result: Result) -> str:
-    """SPARQL 1.1 TSV results: terms in Turtle syntax, tabs and newlines escaped.
-
-    rdflib parses this format but does not write it.
-    """
-    if result.type == "ASK":
-        return "?_askResult\n" + ("true" if result.askAnswer else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
-    lines += ["\t".join(_tsv_term(row[v]) for v in result.vars) for row in result]
-    return "\n".join(lines) + "\n"
-
-
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _tsv_term(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if not isinstance(term, Literal):
-        return term.n3()
-    text = f'"{str(term).translate(_TSV_ESCAPES)}"'
-    if term.language:
-        return f"{text}@{term.language}"
-    if term.datatype:
-        return f"{text}^^<{term.datatype}>"
-    return text
-
-
-def term_text(term: Node | None, graph: Graph) -> str:
-    """A term as a person reads it: prefixed names for IRIs, the text of literals."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return term.n3(graph.namespace_manager)
-    return str(term)
+        return table(answer).encode("utf-8")
+    return answer.serialize(fmt)
 
 
 TABLE_CELL_WIDTH = 60
 
 
-def _cell(text: str) -> str:
-    text = " ".join(text.split())
+def _cell(term: Term | None) -> str:
+    text = "" if term is None else " ".join(term.text().split())
     return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
 
 
-def table(result: Result) -> str:
+def table(answer: Answer) -> str:
     """SELECT rows as an aligned text table (long values shortened); ASK as yes or no."""
-    if result.type == "ASK":
-        return ("yes" if result.askAnswer else "no") + "\n"
-    names = bind_prefixes(Graph())
-    header = [str(v) for v in result.vars]
-    rows = [[_cell(term_text(row[v], names)) for v in result.vars] for row in result]
+    if answer.form == "ASK":
+        return ("yes" if answer.boolean() else "no") + "\n"
+    header = answer.variables
+    rows = [[_cell(term) for term in row] for row in answer.rows()]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()

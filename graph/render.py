@@ -3,26 +3,37 @@
 Node and edge data go into the page as JSON (Jinja's ``tojson`` escapes ``<``, ``>``, ``&``
 and ``'``); tooltips are plain text that the page turns into DOM elements with
 ``textContent``, so labels and quotes, which are data, can never become markup.
+
+Large views stay usable: the node and edge lists are built in bulk (pyvis's add_node is
+quadratic), a view of more than ``LAYOUT_THRESHOLD`` nodes gets its positions from
+:func:`_layout` and no physics (vis-network's never settles at 10,000 nodes), and a view
+of more than ``max_nodes`` nodes keeps the best-connected ones and says so on the page.
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pyvis
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment, PackageLoader, Template
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import OWL, RDF, RDFS, SDO, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph.describe import Describer
+from graph.describe import Describer, Index
 from graph.namespaces import MG, OA
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 __all__ = ["FAMILIES", "render_construct", "render_graph", "vertical_integration_view"]
 
@@ -93,6 +104,7 @@ _VOCABULARIES = (
     "http://purl.org/dc/terms/",
     "https://spec.edmcouncil.org/fibo/ontology/",
 )
+_ALL = (None, None, None)  # graph.triples(_ALL), not iter(graph): a Dataset iterates quads
 _TERM_TYPES = frozenset(
     {
         RDFS.Class,
@@ -107,7 +119,6 @@ _TERM_TYPES = frozenset(
         URIRef("http://www.w3.org/ns/shacl#PropertyShape"),
     }
 )
-_ALL = (None, None, None)  # graph.triples(_ALL), not iter(graph): a Dataset iterates quads
 
 _OPTIONS = {
     "layout": {"randomSeed": 20240601, "improvedLayout": True},
@@ -136,35 +147,198 @@ _OPTIONS = {
 }
 
 
+#: Views with more nodes than this get fixed positions from _layout and no physics.
+LAYOUT_THRESHOLD = 500
+#: Views with more nodes than this keep only the nodes with the most edges.
+MAX_NODES = 10_000
+_LAYOUT_SEED = 20240601
+_SPACING = 90  # pixels between neighbours in a precomputed layout
+_GRID = 64  # cells a side of the grid that sums the push in _layout
+
+
+def _merged(base: dict, changes: dict) -> dict:
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = _merged(base[key], value) if isinstance(value, dict) else value
+    return merged
+
+
+# The same look without physics: positions come with the nodes; straight edges, and none
+# drawn while the view is dragged or zoomed, keep 20,000 edges responsive.
+_LARGE_OPTIONS = _merged(
+    {key: value for key, value in _OPTIONS.items() if key != "physics"},
+    {
+        "layout": {"improvedLayout": False},
+        "interaction": {"hideEdgesOnDrag": True, "hideEdgesOnZoom": True},
+        "edges": {"smooth": {"enabled": False}},
+    },
+)
+_LARGE_OPTIONS["physics"] = {"enabled": False}
+
+
+def _gc_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """function, run with Python's cyclic garbage collector paused.
+
+    A large view allocates hundreds of thousands of small dicts, lists and strings, and
+    each full collection that triggers walks the whole rdflib graph in memory again: a
+    fifth of the time at 10,000 nodes. Any garbage is collected once the view is done.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_gc_paused
 def render_graph(
     graph: Graph,
     title: str,
     *,
     only: set[URIRef] | None = None,
     predicates: set[URIRef] | None = None,
+    max_nodes: int = MAX_NODES,
 ) -> str:
     """The HTML page of a network of the graph's facts, without the claim machinery.
 
     Nodes are the individuals that facts talk about; edges are the IRI-to-IRI fact
     triples; literal facts go into the node's tooltip. ``only`` keeps just those nodes
     (and the edges between them); ``predicates`` keeps just the edges with those
-    predicates and the nodes they join.
+    predicates and the nodes they join. Of more than ``max_nodes`` nodes, the page shows
+    the ``max_nodes`` with the most edges and says so.
     """
-    excluded = _machinery(graph)
+    return _facts_page(Index(graph), title, only, predicates, max_nodes)
 
-    def is_node(term: Node) -> bool:
-        return isinstance(term, URIRef) and term not in excluded and not _is_term(graph, term)
 
-    facts = [
-        (s, p, o)
-        for s, p, o in graph.triples(_ALL)
-        if is_node(s)
-        and p not in _NOT_FACTS
-        and not str(p).startswith(_NOT_FACT_NAMESPACES)
-        and isinstance(o, (URIRef, Literal))
-    ]
-    edges = {(s, p, o) for s, p, o in facts if is_node(o)}
-    values = {(s, p, o) for s, p, o in facts if not is_node(o)}
+@_gc_paused
+def vertical_integration_view(graph: Graph) -> str:
+    """The business lines, the mg:feeds edges between them and who operates each line."""
+    index = Index(graph)
+    terms = _Terms(index)
+    lines = {s for s, _ in index.pairs(RDF.type) if terms.family(s).key == "business-line"}
+    for s, o in index.pairs(MG.feeds):
+        lines.update((s, o))
+    lines.update(s for s, _ in index.pairs(MG.operatedBy))
+    operators = {o for line in lines for o in index.objects(line, MG.operatedBy)}
+    return _facts_page(
+        index,
+        "Vertical integration: which business line feeds which",
+        {n for n in lines | operators if isinstance(n, URIRef)},
+        {MG.feeds, MG.operatedBy},
+        MAX_NODES,
+        terms,
+    )
+
+
+@_gc_paused
+def render_construct(
+    graph: Graph, title: str, *, schema: Graph | None = None, max_nodes: int = MAX_NODES
+) -> str:
+    """The HTML page of any graph (e.g. a CONSTRUCT result), styled like render_graph.
+
+    Every IRI-to-IRI triple is an edge, except rdf:type, which colours the node instead;
+    literals go into the tooltips. ``schema`` (e.g. the full build) supplies the types,
+    labels, subclass axioms and claims used for styling when ``graph`` lacks them.
+    """
+    index = Index(graph) if schema is None else Index(graph, schema)
+    edges: set[tuple[URIRef, URIRef, URIRef]] = set()
+    values: set[tuple[Node, Node, Node]] = set()
+    nodes: set[URIRef] = set()
+    for s, p, o in graph.triples(_ALL):
+        if not isinstance(s, URIRef):
+            continue
+        nodes.add(s)
+        if isinstance(o, URIRef) and p != RDF.type:
+            edges.add((s, p, o))
+            nodes.add(o)
+        elif isinstance(o, Literal):
+            values.add((s, p, o))
+    return _page(index, _Terms(index), title, nodes, edges, values, max_nodes)
+
+
+# --- what is a node ------------------------------------------------------------------
+
+
+class _Terms:
+    """Which IRIs are the individuals of the facts, and the family each is drawn in."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        # Claim machinery, and ontology or schema terms outside the vocabularies' namespaces
+        self.excluded = _machinery(index)
+        self.excluded.update(s for s, cls in index.pairs(RDF.type) if cls in _TERM_TYPES)
+        self._rank: dict[Node, int] = {}  # class -> position of its family in FAMILIES
+
+    def is_node(self, term: Node) -> bool:
+        return (
+            isinstance(term, URIRef)
+            and term not in self.excluded
+            and not str.startswith(term, _VOCABULARIES)  # not URIRef.startswith: no tuples
+        )
+
+    def family(self, node: Node) -> Family:
+        """The first family in FAMILIES that one of the node's types falls under."""
+        ranks = [self._family_rank(cls) for cls in self.index.objects(node, RDF.type)]
+        return FAMILIES[min(ranks, default=len(FAMILIES) - 1)]
+
+    def _family_rank(self, cls: Node) -> int:
+        rank = self._rank.get(cls)
+        if rank is None:
+            classes = self.index.ancestors(cls)
+            rank = self._rank[cls] = next(
+                i for i, f in enumerate(FAMILIES) if not f.roots or classes.intersection(f.roots)
+            )
+        return rank
+
+
+def _machinery(index: Index) -> set[Node]:
+    """Claims, their quotes and selectors, and sources: never nodes of the facts."""
+    roots = (MG.Claim, RDF.Statement, MG.Source, MG.SourceDocument, MG.BackgroundKnowledge)
+    excluded: set[Node] = set()
+    for s, cls in index.pairs(RDF.type):
+        if isinstance(cls, URIRef) and (
+            str(cls).startswith(str(OA)) or not index.ancestors(cls).isdisjoint(roots)
+        ):
+            excluded.add(s)
+    excluded.update(s for s, _ in index.pairs(RDF.subject))
+    for p in (MG.evidence, OA.hasSelector, OA.hasSource, PROV.wasDerivedFrom):
+        excluded.update(o for _, o in index.pairs(p))
+    return excluded
+
+
+def _facts_page(
+    index: Index,
+    title: str,
+    only: set[URIRef] | None,
+    predicates: set[URIRef] | None,
+    max_nodes: int,
+    terms: _Terms | None = None,
+) -> str:
+    terms = terms or _Terms(index)
+    edges: set[tuple[URIRef, URIRef, URIRef]] = set()
+    values: set[tuple[Node, Node, Node]] = set()
+    subjects: set[URIRef] = set()  # nodes that state at least one fact
+    for s, objects in index.by_subject.items():
+        if not terms.is_node(s):
+            continue
+        for p, found in objects.items():
+            if p in _NOT_FACTS or str.startswith(p, _NOT_FACT_NAMESPACES):
+                continue
+            for o in found:
+                if isinstance(o, URIRef) and terms.is_node(o):
+                    edges.add((s, p, o))
+                elif isinstance(o, (URIRef, Literal)):
+                    values.add((s, p, o))
+                else:
+                    continue
+                subjects.add(s)
     if predicates is not None:
         edges = {e for e in edges if e[1] in predicates}
     if only is not None:
@@ -172,134 +346,173 @@ def render_graph(
     if predicates is not None:
         nodes = {s for s, _, _ in edges} | {o for _, _, o in edges}
     else:
-        typed = {s for s in graph.subjects(RDF.type, None) if is_node(s)}
-        nodes = typed | {s for s, _, _ in facts} | {o for _, _, o in edges}
+        typed = {s for s, _ in index.pairs(RDF.type) if terms.is_node(s)}
+        nodes = typed | subjects | {o for _, _, o in edges}
         if only is not None:
             nodes &= only
-    return _page(graph, title, nodes, edges, values)
-
-
-def vertical_integration_view(graph: Graph) -> str:
-    """The business lines, the mg:feeds edges between them and who operates each line."""
-    lines = {s for s in graph.subjects(RDF.type, None) if _family(graph, s).key == "business-line"}
-    lines |= set(graph.subjects(MG.feeds, None)) | set(graph.objects(None, MG.feeds))
-    lines |= set(graph.subjects(MG.operatedBy, None))
-    operators = {o for line in lines for o in graph.objects(line, MG.operatedBy)}
-    return render_graph(
-        graph,
-        "Vertical integration: which business line feeds which",
-        only={n for n in lines | operators if isinstance(n, URIRef)},
-        predicates={MG.feeds, MG.operatedBy},
-    )
-
-
-def render_construct(graph: Graph, title: str, *, schema: Graph | None = None) -> str:
-    """The HTML page of any graph (e.g. a CONSTRUCT result), styled like render_graph.
-
-    Every IRI-to-IRI triple is an edge, except rdf:type, which colours the node instead;
-    literals go into the tooltips. ``schema`` (e.g. the full build) supplies the types,
-    labels, subclass axioms and claims used for styling when ``graph`` lacks them.
-    """
-    context = graph
-    if schema is not None:
-        context = Graph()
-        for source in (graph, schema):
-            for triple in source.triples(_ALL):
-                context.add(triple)
-    triples = set(graph.triples(_ALL))
-    edges = {
-        (s, p, o)
-        for s, p, o in triples
-        if isinstance(s, URIRef) and isinstance(o, URIRef) and p != RDF.type
-    }
-    values = {(s, p, o) for s, p, o in triples if isinstance(s, URIRef) and isinstance(o, Literal)}
-    nodes = {s for s, _, _ in edges} | {o for _, _, o in edges}
-    nodes |= {s for s in graph.subjects() if isinstance(s, URIRef)}
-    return _page(context, title, nodes, edges, values)
-
-
-# --- what is a node ------------------------------------------------------------------
-
-
-def _machinery(graph: Graph) -> set[Node]:
-    """Claims, their quotes and selectors, and sources: never nodes of the facts."""
-    excluded: set[Node] = set()
-    for root in (MG.Claim, RDF.Statement, MG.Source, MG.SourceDocument, MG.BackgroundKnowledge):
-        for cls in graph.transitive_subjects(RDFS.subClassOf, root):
-            excluded.update(graph.subjects(RDF.type, cls))
-    for s, o in graph.subject_objects(RDF.type):
-        if isinstance(o, URIRef) and str(o).startswith(str(OA)):
-            excluded.add(s)
-    excluded.update(graph.subjects(RDF.subject, None))
-    for p in (MG.evidence, OA.hasSelector, OA.hasSource, PROV.wasDerivedFrom):
-        excluded.update(graph.objects(None, p))
-    return excluded
-
-
-def _is_term(graph: Graph, iri: URIRef) -> bool:
-    """Whether iri is an ontology or schema term rather than an individual."""
-    if str(iri).startswith(_VOCABULARIES):
-        return True
-    return any(t in _TERM_TYPES for t in graph.objects(iri, RDF.type))
-
-
-def _family(graph: Graph, node: Node) -> Family:
-    classes: set[Node] = set()
-    for cls in graph.objects(node, RDF.type):
-        classes.update(graph.transitive_objects(cls, RDFS.subClassOf))
-    return next(f for f in FAMILIES if not f.roots or classes.intersection(f.roots))
+    return _page(index, terms, title, nodes, edges, values, max_nodes)
 
 
 # --- the page -------------------------------------------------------------------------
 
 
 def _page(
-    graph: Graph,
+    index: Index,
+    terms: _Terms,
     title: str,
     nodes: set[URIRef],
     edges: set[tuple[URIRef, URIRef, URIRef]],
     values: Iterable[tuple[Node, Node, Node]],
+    max_nodes: int,
 ) -> str:
-    describe = Describer(graph)
+    notice = ""
+    if len(nodes) > max_nodes:
+        total = len(nodes)
+        nodes, edges = _best_connected(nodes, edges, max_nodes)
+        notice = f"Showing {len(nodes):,} of {total:,} nodes: those with the most edges."
+    describe = Describer(index)
     node_values: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in values:
         node_values.setdefault(s, []).append((p, o))
+    ordered = sorted(nodes, key=str)
+    ids = [str(node) for node in ordered]
+    node_items = []
+    for node, node_id in zip(ordered, ids, strict=True):
+        family = terms.family(node)
+        node_items.append(
+            {
+                "id": node_id,
+                "label": describe.label(node) or node_id,
+                "shape": family.shape,
+                "color": family.color,
+                "title": describe.node_title(node, node_values.get(node, [])),
+                "family": family.key,
+            }
+        )
+    edge_items = []
+    parallel: dict[frozenset[str], int] = {}
+    for s, p, o in sorted(edges, key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+        item = {
+            "from": str(s),
+            "to": str(o),
+            "label": describe.predicate(p),
+            "title": describe.edge_title((s, p, o)),
+            "predicate": str(p),
+            "arrows": "to",  # as pyvis's add_edge does for a directed network
+        }
+        pair = frozenset((item["from"], item["to"]))
+        bent = parallel.get(pair, 0)
+        if bent:  # bend each further edge between the same two nodes apart
+            item["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.25 * bent}
+        parallel[pair] = bent + 1
+        edge_items.append(item)
+    options = _OPTIONS
+    if len(node_items) > LAYOUT_THRESHOLD:
+        options = _LARGE_OPTIONS
+        position = {node_id: i for i, node_id in enumerate(ids)}
+        links = [(position[e["from"]], position[e["to"]]) for e in edge_items]
+        for item, (x, y) in zip(node_items, _layout(len(ids), links), strict=True):
+            item["x"], item["y"] = x, y
     net = Network(height="80vh", width="100%", directed=True, heading=title)
     # Our template replaces pyvis's, which links Bootstrap and vis from CDNs, shows the
     # heading twice and, if any tooltip contains "href", sets tooltips with innerHTML.
-    net.templateEnv = _environment()  # as Network.set_template_dir does
+    net.templateEnv = _Templates(notice=notice)
     net.path = "view.html"
-    net.options = _OPTIONS
-    for node in sorted(nodes, key=str):
-        family = _family(graph, node)
-        net.add_node(
-            str(node),
-            label=describe.label(node) or str(node),
-            title=describe.node_title(node, node_values.get(node, [])),
-            color=family.color,
-            shape=family.shape,
-            family=family.key,
-        )
-    parallel: dict[frozenset[str], int] = {}
-    for s, p, o in sorted(edges, key=lambda e: tuple(map(str, e))):
-        pair = frozenset((str(s), str(o)))
-        extra = {}
-        if pair in parallel:  # bend each further edge between the same two nodes apart
-            extra["smooth"] = {
-                "enabled": True,
-                "type": "curvedCW",
-                "roundness": 0.25 * parallel[pair],
-            }
-        parallel[pair] = parallel.get(pair, 0) + 1
-        net.add_edge(
-            str(s),
-            str(o),
-            label=describe.predicate(p),
-            title=describe.edge_title((s, p, o)),
-            predicate=str(p),
-            **extra,
-        )
+    net.options = options
+    # Filled in bulk: add_node checks each id against a list and add_edge checks both
+    # ends against the list of node ids, which is quadratic in the size of the view.
+    net.nodes, net.edges = node_items, edge_items
+    net.node_ids = ids
+    net.node_map = dict(zip(ids, node_items, strict=True))
     return net.generate_html()
+
+
+def _best_connected(
+    nodes: set[URIRef], edges: set[tuple[URIRef, URIRef, URIRef]], keep: int
+) -> tuple[set[URIRef], set[tuple[URIRef, URIRef, URIRef]]]:
+    """The keep nodes with the most edges (ties by IRI), and the edges between them."""
+    degree: dict[URIRef, int] = dict.fromkeys(nodes, 0)
+    for s, _, o in edges:
+        degree[s] += 1
+        degree[o] += 1
+    kept = set(sorted(nodes, key=lambda n: (-degree[n], str(n)))[:keep])
+    return kept, {e for e in edges if e[0] in kept and e[2] in kept}
+
+
+# --- the layout of a large view -------------------------------------------------------
+
+
+def _layout(count: int, links: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pixel positions for count nodes joined by links: the same for the same input.
+
+    A Fruchterman-Reingold layout (springs along links, every node pushing every
+    other away, a pull towards the centre) that stays fast at 10,000 nodes: the
+    all-pairs push is summed on a grid with one FFT per step, as particle-mesh
+    simulations do, instead of pair by pair. networkx's spring_layout takes seconds per
+    iteration at that size, and its spectral layout most of a second.
+    """
+    import numpy as np  # only large views need it
+
+    src = np.fromiter((a for a, _ in links), dtype=np.intp, count=len(links))
+    dst = np.fromiter((b for _, b in links), dtype=np.intp, count=len(links))
+    rng = np.random.default_rng(_LAYOUT_SEED)
+    radius = np.sqrt(count)  # of the disc the nodes fill, one unit apart
+    z = (rng.random(count) - 0.5 + 1j * (rng.random(count) - 0.5)) * 2 * radius
+    # The push of a node in grid cell 0 on a node in cell (i, j): unit vector / distance.
+    cells = 2 * _GRID  # padded, so that the FFT's wrap-around adds nothing
+    offset = np.fft.fftfreq(cells, 1 / cells)
+    dx, dy = np.meshgrid(offset, offset, indexing="ij")
+    distance2 = dx * dx + dy * dy
+    distance2[0, 0] = 1
+    push_x, push_y = np.fft.rfft2(dx / distance2), np.fft.rfft2(dy / distance2)
+    steps = int(np.clip(400_000 // max(count, 1), 30, 300))
+    step = radius / 5  # the most a node may move, cooling to nothing
+    for _ in range(steps):
+        left, bottom = z.real.min(), z.imag.min()
+        side = max(z.real.max() - left, z.imag.max() - bottom) / (_GRID - 1) + 1e-9
+        cell = ((z.real - left) / side).astype(np.intp) * cells
+        cell += ((z.imag - bottom) / side).astype(np.intp)
+        density = np.bincount(cell, minlength=cells * cells).reshape(cells, cells)
+        spectrum = np.fft.rfft2(density.astype(float))
+        force = np.fft.irfft2(spectrum * push_x, s=density.shape).ravel()[cell]
+        force = (
+            force + 1j * np.fft.irfft2(spectrum * push_y, s=density.shape).ravel()[cell]
+        ) / side
+        pull = z[dst] - z[src]
+        pull *= np.abs(pull)
+        force += np.bincount(src, pull.real, count) - np.bincount(dst, pull.real, count)
+        force += 1j * (np.bincount(src, pull.imag, count) - np.bincount(dst, pull.imag, count))
+        force -= z - z.mean()
+        length = np.abs(force)
+        z += force * (np.minimum(length, step) / np.maximum(length, 1e-9))
+        step -= radius / 5 / steps
+    # Small parts that the push threw far out come back to the rim of the rest.
+    z -= np.median(z.real) + 1j * np.median(z.imag)
+    rim = np.quantile(np.abs(z), 0.98) * 1.05
+    far = np.abs(z) > rim
+    z[far] *= (rim + (np.abs(z[far]) - rim) * 0.05) / np.abs(z[far])
+    z = np.rint(z * _SPACING)
+    return list(zip(z.real.astype(int).tolist(), z.imag.astype(int).tolist(), strict=True))
+
+
+class _Templates:
+    """Stands in for pyvis's Jinja environment (``net.templateEnv``) so that our page
+    template gets the view's own variables besides those ``generate_html`` passes."""
+
+    def __init__(self, **variables: object) -> None:
+        self.variables = variables
+
+    def get_template(self, name: str) -> _Template:
+        return _Template(_environment().get_template(name), self.variables)
+
+
+@dataclass(frozen=True)
+class _Template:
+    template: Template
+    variables: dict[str, object]
+
+    def render(self, **variables: object) -> str:
+        return self.template.render(**variables, **self.variables)
 
 
 def _vis_asset(name: str) -> Markup:

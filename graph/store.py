@@ -1,123 +1,440 @@
-"""Reading and writing RDF: clean parse errors, deterministic serialisation, atomic files."""
+"""Where queries are answered: Oxigraph (on disk or in memory) or rdflib's memory store.
+
+Both engines give the same `Answer`: rows of engine-neutral `Term`s and serialisations
+in the W3C result formats. This module imports pyoxigraph only; rdflib is imported
+when the rdflib engine is used, so commands the store answers start fast.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
-from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
+import pyoxigraph as ox
 
 from graph.errors import InputError
-from graph.namespaces import bind_prefixes
+from graph.prefixes import PREFIXES, compact
 
-# format key -> (rdflib format name, file suffix, media type)
-FORMATS: dict[str, tuple[str, str, str]] = {
-    "ttl": ("turtle", ".ttl", "text/turtle"),
-    "trig": ("trig", ".trig", "application/trig"),
-    "nt": ("nt", ".nt", "application/n-triples"),
-    "jsonld": ("json-ld", ".jsonld", "application/ld+json"),
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+_RESULTS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
 }
-
-_PARSER_BY_SUFFIX = {
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
 }
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def _syntax_position(error: BadSyntax) -> str:
-    text: bytes = error._str
-    if error._i < 0:
-        return f"{error.lines}"
-    line = text.count(b"\n", 0, error._i) + 1
-    column = error._i - text.rfind(b"\n", 0, error._i)
-    return f"{line}:{column}"
+@dataclass(frozen=True, slots=True, order=True)
+class Term:
+    """An RDF term, whichever engine produced it; plain literals have no datatype."""
+
+    kind: str  # "iri", "literal" or "bnode"
+    value: str
+    language: str | None = None
+    datatype: str | None = None
+
+    def n3(self) -> str:
+        """The term in N-Triples syntax (escaped, on one line)."""
+        if self.kind == "iri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = f'"{self.value.translate(_ESCAPES)}"'
+        if self.language:
+            return f"{text}@{self.language}"
+        return f"{text}^^<{self.datatype}>" if self.datatype else text
+
+    def text(self) -> str:
+        """The term as a person reads it: a prefixed name, or a literal's text."""
+        if self.kind == "iri":
+            return compact(self.value)
+        return self.value if self.kind == "literal" else f"_:{self.value}"
 
 
-def parse_rdf(path: Path, into: Graph | None = None) -> Graph:
-    """Parse an RDF file (format from its suffix) into a graph, raising one-line InputErrors."""
-    graph = into if into is not None else Graph()
-    rdf_format = _PARSER_BY_SUFFIX.get(path.suffix.lower())
-    if rdf_format is None:
-        raise InputError(f"{path}: unknown RDF file type {path.suffix!r}")
+def _literal(value: str, language: str | None, datatype: str | None) -> Term:
+    if datatype in (XSD_STRING, RDF_LANG_STRING):
+        datatype = None
+    return Term("literal", value, language or None, datatype)
+
+
+def from_oxigraph(term: Any) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.Literal):
+        return _literal(term.value, term.language, term.datatype.value)
+    return Term("bnode", term.value)
+
+
+def to_oxigraph(term: Term) -> Any:
+    if term.kind == "iri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.language:
+        return ox.Literal(term.value, language=term.language)
+    datatype = ox.NamedNode(term.datatype) if term.datatype else None
+    return ox.Literal(term.value, datatype=datatype)
+
+
+def parse_term(value: str) -> Term:
+    """A parameter value as one RDF term: `<iri>`, `prefix:name`, a Turtle literal, or text.
+
+    Values are parsed as single terms and bound to variables, never pasted into a query,
+    so they cannot change its structure.
+    """
+    prefix = value.split(":", 1)[0]
+    looks_like_term = (
+        value.startswith(("<", '"', "'"))
+        or (":" in value and prefix in PREFIXES)
+        or re.fullmatch(r"[+-]?\d+(\.\d+)?|true|false", value)
+    )
+    if not looks_like_term:
+        return Term("literal", value)
+    declarations = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    document = f"{declarations}<urn:s> <urn:p> {value} ."
     try:
-        data = path.read_bytes()
+        triples = list(ox.parse(input=document, format=ox.RdfFormat.TURTLE))
+    except SyntaxError:
+        triples = []
+    if len(triples) != 1 or isinstance(triples[0].object, ox.BlankNode):
+        raise InputError(f"--param value {value!r} is not a single RDF term")
+    return from_oxigraph(triples[0].object)
+
+
+def syntax_error(origin: str, error: Exception) -> InputError:
+    """A one-line error for a query Oxigraph cannot parse, with line and column."""
+    message = str(error).splitlines()[0]
+    match = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if not match:
+        return InputError(f"{origin}: SPARQL syntax error: {message}")
+    line, column, reason = match.groups()
+    if "Prefix not found" in reason:
+        reason = "unknown prefix"
+    return InputError(f"{origin}:{line}:{column}: SPARQL syntax error: {reason}")
+
+
+class Answer:
+    """A query's answer: the rows of a SELECT, the truth of an ASK, or a graph."""
+
+    form: str  # SELECT, ASK or CONSTRUCT (CONSTRUCT and DESCRIBE both give a graph)
+    variables: list[str]
+
+    def rows(self) -> Iterator[tuple[Term | None, ...]]:
+        raise NotImplementedError
+
+    def boolean(self) -> bool:
+        raise NotImplementedError
+
+    def triples(self) -> Iterator[tuple[Term, Term, Term]]:
+        raise NotImplementedError
+
+    def serialize(self, fmt: str) -> bytes:
+        raise NotImplementedError
+
+
+class OxigraphAnswer(Answer):
+    def __init__(self, result: Any) -> None:
+        self._result = result
+        if isinstance(result, ox.QuerySolutions):
+            self.form, self.variables = "SELECT", [v.value for v in result.variables]
+        elif isinstance(result, ox.QueryBoolean):
+            self.form, self.variables = "ASK", []
+        else:
+            self.form, self.variables = "CONSTRUCT", []
+
+    def rows(self) -> Iterator[tuple[Term | None, ...]]:
+        for solution in self._result:
+            yield tuple(from_oxigraph(solution[v]) for v in self.variables)
+
+    def boolean(self) -> bool:
+        return bool(self._result)
+
+    def triples(self) -> Iterator[tuple[Term, Term, Term]]:
+        for triple in self._result:
+            yield (
+                from_oxigraph(triple.subject),
+                from_oxigraph(triple.predicate),
+                from_oxigraph(triple.object),
+            )
+
+    def serialize(self, fmt: str) -> bytes:
+        if self.form == "CONSTRUCT":
+            return ox.serialize(self._result, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
+        return self._result.serialize(format=_RESULTS[fmt])
+
+
+class OxigraphEngine:
+    """Queries answered by Oxigraph over the union of the store's graphs."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.store.query(
+                text,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=substitutions,
+            )
+        except SyntaxError as error:
+            raise syntax_error(origin, error) from None
+        except (OSError, ValueError, RuntimeError) as error:
+            raise InputError(f"{origin}: query failed: {str(error).splitlines()[0]}") from None
+        return OxigraphAnswer(result)
+
+    def graph_names(self) -> set[str]:
+        return {graph.value for graph in self.store.named_graphs()}
+
+    def dataset(self) -> Any:
+        """The store's quads as an rdflib Dataset, for code that needs rdflib's API."""
+        return rdflib_dataset(self.store.dump(format=ox.RdfFormat.N_QUADS))
+
+    def export(self, fmt: str, output: IO[bytes]) -> None:
+        """Write every graph in the store: dataset formats keep the graph names."""
+        rdf_format = RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            self.store.dump(output, format=rdf_format, prefixes=PREFIXES)
+            return
+        graphs = [ox.DefaultGraph(), *sorted(self.store.named_graphs(), key=str)]
+        for graph in graphs:  # concatenated documents; a triple in two graphs appears twice
+            self.store.dump(output, format=rdf_format, from_graph=graph, prefixes=PREFIXES)
+
+
+def rdf_format_of(path: Path) -> ox.RdfFormat:
+    rdf_format = RDF_FORMATS.get(path.suffix.lower().lstrip("."))
+    if rdf_format is None:
+        known = ", ".join(f".{s}" for s in RDF_FORMATS)
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})")
+    return rdf_format
+
+
+class _Counting:
+    """A binary file that reports how many bytes were read from it."""
+
+    def __init__(self, file: IO[bytes], report: Callable[[int], None]) -> None:
+        self._file, self._report = file, report
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._report(len(data))
+        return data
+
+
+def load_file(
+    store: ox.Store,
+    path: Path,
+    graph: str,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Bulk-load one RDF file into the named graph `graph` (triples of dataset formats
+    without a graph go there too), reporting bytes read to `progress`."""
+    rdf_format = rdf_format_of(path)
+    try:
+        with path.open("rb") as file:
+            source = _Counting(file, progress) if progress else file
+            store.bulk_load(
+                input=source,
+                format=rdf_format,
+                base_iri=path.resolve().as_uri(),
+                to_graph=ox.NamedNode(graph),
+            )
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    except SyntaxError as error:
+        raise InputError(f"{path}:{_rdf_syntax_message(error)}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"{path}: cannot load: {str(error).splitlines()[0]}") from None
+
+
+def _rdf_syntax_message(error: SyntaxError) -> str:
+    """`LINE:COLUMN: reason` from an Oxigraph parse error."""
+    message = str(error).splitlines()[0]
+    match = re.match(r"Parser error (?:at|between) line (\d+) column (\d+)[^:]*: (.*)", message)
+    if match:
+        line, column, reason = match.groups()
+        return f"{line}:{column}: {reason}"
+    return f" {message}"
+
+
+def parse_file(path: Path) -> list[ox.Triple]:
+    """The triples of an RDF file, or a one-line InputError naming file, line and column."""
+    rdf_format = rdf_format_of(path)
     try:
-        graph.parse(data=data, format=rdf_format, publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        raise InputError(f"{path}:{_syntax_position(error)}: {error._why}") from None
-    except Exception as error:  # rdflib's other parsers raise assorted exception types
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(f"{path}: {message}") from None
-    return graph
+        data = path.read_bytes()
+        quads = ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri())
+        return [quad.triple for quad in quads]
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except SyntaxError as error:
+        raise InputError(f"{path}:{_rdf_syntax_message(error)}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
 
 
-def canonical(graph: Graph) -> Graph:
-    """The graph with blank nodes relabelled canonically, so serialisations are byte-stable."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    relabelled = bind_prefixes(Graph())
-    for triple in sorted(to_canonical_graph(graph)):
-        relabelled.add(triple)
-    return relabelled
+EXPORT_FORMATS = ("ttl", "trig", "nt", "jsonld")
 
 
-def flatten(dataset: Dataset) -> Graph:
-    """All triples of all named graphs in one graph, inserted in sorted order."""
-    flat = bind_prefixes(Graph())
-    for triple in sorted(set(dataset.triples((None, None, None)))):
-        flat.add(triple)
-    return flat
+def serialize(store: ox.Store, fmt: str) -> bytes:
+    """The store's graphs, byte-stable: TriG keeps the graphs, other formats merge them.
 
-
-def serialize(dataset: Dataset, fmt: str) -> bytes:
-    """Serialise a dataset deterministically: Turtle, N-Triples and JSON-LD are flattened."""
-    rdf_format = FORMATS[fmt][0]
+    Quads are sorted, so the same graphs always give the same bytes.
+    """
     if fmt == "trig":
-        ordered = bind_prefixes(Dataset())
-        for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-            if len(graph):
-                target = ordered.graph(graph.identifier)
-                for triple in sorted(canonical(graph)):
-                    target.add(triple)
-        return ordered.serialize(format="trig", encoding="utf-8")
-    flat = canonical(flatten(dataset))
-    if fmt == "nt":
-        lines = flat.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
-        return b"".join(sorted(line for line in lines if line.strip()))
+        data = ox.serialize(sorted(store, key=str), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    else:
+        triples = sorted({quad.triple for quad in store}, key=str)
+        data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
     if fmt == "jsonld":
-        return flat.serialize(format="json-ld", encoding="utf-8", indent=2, sort_keys=True)
-    return flat.serialize(format=rdf_format, encoding="utf-8")
+        return (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
+    return _sorted_prefixes(data)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _sorted_prefixes(data: bytes) -> bytes:
+    """Oxigraph writes @prefix lines in hash order, which changes from run to run."""
+    lines = data.split(b"\n")
+    count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), 0)
+    return b"\n".join(sorted(lines[:count]) + lines[count:])
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old or the new content, never a partial one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def rdflib_dataset(nquads: bytes) -> Any:
+    """An rdflib Dataset (queried as the union of its graphs) of N-Quads."""
+    from rdflib import Dataset
+
+    from graph.namespaces import bind_prefixes
+
+    dataset = bind_prefixes(Dataset(default_union=True))
+    dataset.parse(data=nquads, format="nquads")
+    return dataset
+
+
+def rdflib_graph(triples: list[ox.Triple]) -> Any:
+    """An rdflib Graph of Oxigraph triples."""
+    from rdflib import Graph
+
+    from graph.namespaces import bind_prefixes
+
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return bind_prefixes(Graph()).parse(data=data, format="nt")
+
+
+def memory_store(files: list[Path]) -> ox.Store:
+    """An in-memory store of RDF files, each in the named graph of its file IRI."""
+    store = ox.Store()
+    for path in files:
+        load_file(store, path, path.resolve().as_uri())
+    return store
+
+
+class RdflibAnswer(Answer):
+    def __init__(self, result: Any) -> None:
+        self._result = result
+        self.form = "SELECT" if result.type == "SELECT" else result.type
+        if self.form == "DESCRIBE":
+            self.form = "CONSTRUCT"
+        self.variables = [str(v) for v in result.vars] if self.form == "SELECT" else []
+
+    def rows(self) -> Iterator[tuple[Term | None, ...]]:
+        for row in self._result:
+            yield tuple(from_rdflib(term) for term in row)
+
+    def boolean(self) -> bool:
+        return bool(self._result.askAnswer)
+
+    def triples(self) -> Iterator[tuple[Term, Term, Term]]:
+        for triple in self._result.graph:
+            yield tuple(from_rdflib(term) for term in triple)
+
+    def serialize(self, fmt: str) -> bytes:
+        if self.form == "CONSTRUCT":
+            from graph.namespaces import bind_prefixes
+
+            graph = bind_prefixes(self._result.graph)
+            return graph.serialize(
+                format={"ttl": "turtle", "jsonld": "json-ld"}.get(fmt, fmt), encoding="utf-8"
+            )
+        if fmt == "tsv":  # rdflib reads this format but does not write it
+            lines = ["\t".join(f"?{v}" for v in self.variables)]
+            for row in self.rows():
+                lines.append("\t".join("" if t is None else t.n3() for t in row))
+            return ("\n".join(lines) + "\n").encode("utf-8")
+        return self._result.serialize(format=fmt, encoding="utf-8")
+
+
+def from_rdflib(term: Any) -> Term | None:
+    from rdflib import BNode, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return _literal(str(term), term.language, datatype)
+    return Term("bnode" if isinstance(term, BNode) else "iri", str(term))
+
+
+def to_rdflib(term: Term) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "iri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    return Literal(term.value, lang=term.language, datatype=term.datatype)
+
+
+class RdflibEngine:
+    """Queries answered by rdflib's memory store over the union of a dataset's graphs."""
+
+    def __init__(self, dataset: Any) -> None:
+        self._dataset = dataset
+
+    def dataset(self) -> Any:
+        return self._dataset
+
+    def graph_names(self) -> set[str]:
+        return {str(graph.identifier) for graph in self._dataset.graphs()}
+
+    def export(self, fmt: str, output: IO[bytes]) -> None:
+        store = ox.Store()
+        quads = self._dataset.serialize(format="nquads", encoding="utf-8")
+        store.load(quads, format=ox.RdfFormat.N_QUADS)
+        output.write(serialize(store, fmt))
+
+    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql import prepareQuery
+
+        try:
+            prepared = prepareQuery(text, initNs=PREFIXES)
+        except ParseException as error:
+            raise InputError(
+                f"{origin}:{error.lineno}:{error.column}: SPARQL syntax error: {error.msg}"
+            ) from None
+        except Exception as error:  # rdflib reports unknown prefixes and the like plainly
+            raise InputError(f"{origin}: bad SPARQL: {error}") from None
+        initial = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            return RdflibAnswer(self._dataset.query(prepared, initBindings=initial))
+        except Exception as error:
+            raise InputError(f"{origin}: query failed: {error}") from None

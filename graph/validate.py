@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from graph.namespaces import ONTOLOGY_IRI, bind_prefixes
+from graph.namespaces import ONTOLOGY_IRI
 from graph.provenance import find_mismatches
-from graph.query import VIOLATION_SUFFIX, QueryText, run, term_text
-from graph.store import flatten, parse_rdf
+from graph.query import VIOLATION_SUFFIX, Engine, QueryText, run
+from graph.store import OxigraphEngine, from_rdflib, parse_file, rdflib_graph
 
 
 @dataclass
@@ -32,47 +32,54 @@ def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
     _, results, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
     )
-    names = bind_prefixes(Graph())
     lines = []
     for result in results.subjects(SH.resultSeverity, None):
-        severity = term_text(results.value(result, SH.resultSeverity), names).removeprefix("sh:")
-        focus = term_text(results.value(result, SH.focusNode), names)
-        path = term_text(results.value(result, SH.resultPath), names)
+        severity = _text(results.value(result, SH.resultSeverity)).removeprefix("sh:")
+        focus = _text(results.value(result, SH.focusNode))
+        path = _text(results.value(result, SH.resultPath))
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         message = messages[0] if messages else "violates a shape"
         lines.append(f"{severity}: {focus}{' ' + path if path else ''}: {message}")
     return sorted(lines)
 
 
-def violation_problems(data: Graph, queries: dict[str, QueryText]) -> list[str]:
+def _text(term) -> str:
+    converted = from_rdflib(term)
+    return "" if converted is None else converted.text()
+
+
+def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[str]:
     """Rows of every `*-violation` query; each row is one problem."""
-    names = bind_prefixes(Graph())
     lines = []
     for name, query in sorted(queries.items()):
         if not name.endswith(VIOLATION_SUFFIX):
             continue
-        for row in run(data, query):
-            cells = " ".join(term_text(term, names) for term in row)
+        for row in run(engine, query).rows():
+            cells = " ".join("" if term is None else term.text() for term in row)
             lines.append(f"{name}: {cells}")
     return lines
 
 
 def check(
-    dataset: Dataset,
+    engine: OxigraphEngine,
     shapes_file: Path,
     seeds_dir: Path,
     queries: dict[str, QueryText],
-    origins: dict[URIRef, Path] | None = None,
+    origins: dict[str, Path] | None = None,
 ) -> Report:
-    """Run every check on an assembled dataset."""
-    shapes = parse_rdf(shapes_file)
-    ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
+    """Run every check on the assembled graphs that `engine` holds."""
+    shapes = rdflib_graph(parse_file(shapes_file))
+    dataset = engine.dataset()
     report = Report()
     report.checks.append("quotes against their source documents")
-    report.problems += [str(m) for m in find_mismatches(dataset, seeds_dir, origins)]
+    report.problems += [str(m) for m in find_mismatches(engine, seeds_dir, origins)]
     report.checks.append(f"SHACL shapes ({shapes_file.name})")
-    report.problems += shacl_problems(flatten(dataset), shapes, ontology)
+    ontology = dataset.graph(URIRef(ONTOLOGY_IRI))
+    data = Graph()
+    for triple in dataset.triples((None, None, None)):
+        data.add(triple)
+    report.problems += shacl_problems(data, shapes, ontology)
     violations = sorted(n for n in queries if n.endswith(VIOLATION_SUFFIX))
     report.checks += [f"query {name}" for name in violations]
-    report.problems += violation_problems(dataset, queries)
+    report.problems += violation_problems(engine, queries)
     return report

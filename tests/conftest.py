@@ -1,4 +1,4 @@
-"""Shared fixtures: a throw-away copy of the project and a CLI runner bound to it."""
+"""Shared fixtures: a throw-away copy of the project, its engines, and a CLI runner."""
 
 from __future__ import annotations
 
@@ -9,12 +9,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from graph.build import assemble
+from graph.build import assemble, build
 from graph.cli import main
 from graph.project import Project
+from graph.store import OxigraphEngine, RdflibEngine
+from graph.workspace import open_store
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DATA_DIRS = ("ontology", "queries", "seeds")
+
+
+def copy_project(root: Path) -> Path:
+    for name in DATA_DIRS:
+        shutil.copytree(CHECKOUT / name, root / name)
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -25,16 +33,43 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def dataset(project):
-    return assemble(project).dataset
+    """The assembled project as an rdflib Dataset."""
+    return assemble(project).engine.dataset()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Project:
+    """A copy of the project, built once for the session (read only)."""
+    project = Project.locate(copy_project(tmp_path_factory.mktemp("built")))
+    build(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def store_engine(built) -> OxigraphEngine:
+    """The default engine: the Oxigraph store that `build` writes."""
+    return OxigraphEngine(open_store(built, build))
+
+
+@pytest.fixture(scope="session")
+def memory_engine(dataset) -> RdflibEngine:
+    """The alternative engine: rdflib's memory store."""
+    return RdflibEngine(dataset)
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under a directory with its bytes, to prove a failed run changed nothing."""
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project's data directories that a test may change."""
-    root = tmp_path / "project"
-    for name in DATA_DIRS:
-        shutil.copytree(CHECKOUT / name, root / name)
-    return root
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture

@@ -7,10 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph
 import pytest
+from rdflib import Dataset
 
 from graph.cli import main
-from graph.query import library, prepare
+from graph.query import library, run
+from graph.store import OxigraphEngine, RdflibEngine
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -35,8 +38,10 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 def test_every_library_query_parses_and_says_what_it_answers(project) -> None:
     queries = library(project)
     assert queries
+    engines = (OxigraphEngine(pyoxigraph.Store()), RdflibEngine(Dataset()))
     for name, query in queries.items():
-        prepare(query)
+        for engine in engines:
+            run(engine, query)
         assert query.title.endswith("?"), f"{name}: the header should ask the question"
 
 

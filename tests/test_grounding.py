@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import snapshot
 from rdflib import Graph
 
 from graph.namespaces import OA
@@ -41,7 +42,7 @@ def tamper_first_quote(project_copy: Path) -> str:
 
 def test_a_tampered_quote_stops_the_build_and_names_fact_and_files(cli, project_copy) -> None:
     assert cli("build").exit_code == 0
-    before = {p: p.read_bytes() for p in (project_copy / "out").iterdir()}
+    before = snapshot(project_copy / "out")
     tamper_first_quote(project_copy)
     result = cli("build")
     assert result.exit_code == 1
@@ -50,7 +51,7 @@ def test_a_tampered_quote_stops_the_build_and_names_fact_and_files(cli, project_
     assert len(message.splitlines()) == 1
     assert message.startswith(f"Error: {project_copy / 'seeds' / FACTS}: kg:claim-")
     assert f"of {project_copy / 'seeds' / ARTICLE}" in message
-    assert {p: p.read_bytes() for p in (project_copy / "out").iterdir()} == before
+    assert snapshot(project_copy / "out") == before
 
 
 def test_a_changed_source_text_stops_the_build(cli, project_copy) -> None:

@@ -9,14 +9,20 @@ from rdflib import XSD, Literal
 
 from graph.namespaces import KG, MG, WD
 from graph.query import library, run
+from graph.store import to_rdflib
 
 
 @pytest.fixture(scope="module")
-def ask(project, dataset):
+def ask(project, store_engine):
+    """Rows of a library query on the default store, as dicts of rdflib terms."""
     queries = library(project)
 
     def rows(name: str, **params: str) -> list[dict]:
-        return [row.asdict() for row in run(dataset, queries[name], params)]
+        answer = run(store_engine, queries[name], params)
+        return [
+            {v: to_rdflib(t) for v, t in zip(answer.variables, row, strict=True) if t}
+            for row in answer.rows()
+        ]
 
     return rows
 
@@ -97,7 +103,7 @@ def test_claims_by_status_binds_a_status(ask) -> None:
     anonymous = ask("claims-by-status", status="mg:AnonymousSources")
     assert anonymous
     assert {r["status"] for r in anonymous} == {MG.AnonymousSources}
-    assert all(r["subject"] == KG["spacex-xai-ipo"] or r["quote"] for r in anonymous)
+    assert all(r.get("quote") for r in anonymous)
 
 
 def test_claim_counts_cover_every_status(ask) -> None:
@@ -127,7 +133,7 @@ def test_background_knowledge_is_never_attributed_to_the_article(ask) -> None:
     assert (KG.starlink, MG.operatedBy, KG.spacex) in {
         (r["subject"], r["predicate"], r["object"]) for r in background
     }
-    assert all(r["basis"] for r in background)
+    assert all(r.get("basis") for r in background)
 
 
 def test_wikidata_links_only_where_certain(dataset) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks for muskgraph: synthetic data at scale (`benchmarks.generate`)."""

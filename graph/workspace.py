@@ -1,0 +1,175 @@
+"""The project's Oxigraph store under `out/`: built, checked, extended, opened.
+
+The store is a cache of the project's files and of the files loaded into it. A manifest
+(`out/store.json`) records what it was built from; a store without a complete manifest,
+built by another version, or older than its inputs is rebuilt, never used half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import __version__
+from graph.atomic import write_atomic
+from graph.errors import InputError
+from graph.project import Project
+from graph.store import load_file
+
+STORE_FORMAT = 1
+
+
+def _fingerprint(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+def project_inputs(project: Project) -> dict[str, list[int]]:
+    """Every file the store is built from, with its size and modification time."""
+    files = [*project.ontology_files(), *project.seed_files(), *project.seeds_dir.glob("*.txt")]
+    return {str(path): _fingerprint(path) for path in sorted(files)}
+
+
+@dataclass
+class Loaded:
+    """A file loaded into the store, in the named graph `graph`."""
+
+    graph: str
+    path: str
+    fingerprint: list[int]
+
+
+@dataclass
+class Manifest:
+    inputs: dict[str, list[int]]
+    graphs: dict[str, list[str]]  # named graph -> the project files in it
+    loaded: list[Loaded] = field(default_factory=list)
+    version: str = __version__
+    store_format: int = STORE_FORMAT
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["loaded"] = [Loaded(**entry) for entry in data.get("loaded", [])]
+            return cls(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def write(self, path: Path) -> None:
+        write_atomic(path, json.dumps(asdict(self), indent=2, sort_keys=True).encode("utf-8"))
+
+    def is_current(self, project: Project) -> bool:
+        if (self.version, self.store_format) != (__version__, STORE_FORMAT):
+            return False
+        if self.inputs != project_inputs(project):
+            return False
+        try:
+            return all(_fingerprint(Path(e.path)) == e.fingerprint for e in self.loaded)
+        except OSError:
+            return False
+
+
+def store_path(project: Project) -> Path:
+    return project.out_dir / "store"
+
+
+def manifest_path(project: Project) -> Path:
+    return project.out_dir / "store.json"
+
+
+def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Path]]) -> None:
+    """Write a fresh store of the assembled graphs and earlier loads, then swap it in.
+
+    The manifest is removed first and written last, so a build that dies half-way
+    leaves a store that the next command sees as incomplete and rebuilds.
+    """
+    previous = Manifest.read(manifest_path(project))
+    loaded = [e for e in (previous.loaded if previous else []) if Path(e.path).is_file()]
+    project.out_dir.mkdir(parents=True, exist_ok=True)
+    fresh = project.out_dir / f".store-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = ox.Store(str(fresh))
+    store.bulk_extend(assembled)
+    for entry in loaded:
+        load_file(store, Path(entry.path), entry.graph)
+        entry.fingerprint = _fingerprint(Path(entry.path))
+    store.flush()
+    del store
+    manifest_path(project).unlink(missing_ok=True)
+    target = store_path(project)
+    retired = project.out_dir / f".store-old-{os.getpid()}"
+    if target.exists():
+        target.rename(retired)
+    fresh.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+    Manifest(
+        project_inputs(project),
+        {g: [str(p) for p in paths] for g, paths in graphs.items()},
+        loaded,
+    ).write(manifest_path(project))
+
+
+def open_store(
+    project: Project, rebuild: Callable[[Project], object], writable: bool = False
+) -> ox.Store:
+    """The project's store, rebuilt first (by `rebuild`) when it is missing or stale."""
+    manifest = Manifest.read(manifest_path(project))
+    if manifest is None or not manifest.is_current(project) or not store_path(project).is_dir():
+        rebuild(project)
+    path = str(store_path(project))
+    try:
+        return ox.Store(path) if writable else ox.Store.read_only(path)
+    except OSError as error:
+        raise InputError(f"{path}: cannot open the store: {error}") from None
+
+
+def load(
+    project: Project,
+    files: list[Path],
+    rebuild: Callable[[Project], object],
+    progress: Callable[[Path], Callable[[int], None] | None] | None = None,
+) -> list[str]:
+    """Load RDF files into the store, each into the named graph of its file IRI."""
+    for path in files:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    store = open_store(project, rebuild, writable=True)
+    manifest = Manifest.read(manifest_path(project))
+    assert manifest is not None  # open_store leaves a current manifest
+    manifest_path(project).unlink()
+    graphs = []
+    for path in files:
+        graph = path.resolve().as_uri()
+        if store.contains_named_graph(ox.NamedNode(graph)):
+            store.clear_graph(ox.NamedNode(graph))
+        load_file(store, path, graph, progress(path) if progress else None)
+        manifest.loaded = [e for e in manifest.loaded if e.graph != graph]
+        manifest.loaded.append(Loaded(graph, str(path.resolve()), _fingerprint(path)))
+        graphs.append(graph)
+    store.flush()
+    manifest.write(manifest_path(project))
+    return graphs
+
+
+def unload(project: Project, name: str, rebuild: Callable[[Project], object]) -> str:
+    """Remove a loaded graph, named by its IRI or by its file's path."""
+    manifest = Manifest.read(manifest_path(project))
+    candidates = {name, Path(name).resolve().as_uri()} if not name.startswith("<") else {name[1:-1]}
+    entries = [e for e in (manifest.loaded if manifest else []) if e.graph in candidates]
+    if not entries:
+        raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
+    store = open_store(project, rebuild, writable=True)
+    manifest = Manifest.read(manifest_path(project))
+    manifest_path(project).unlink()
+    store.remove_graph(ox.NamedNode(entries[0].graph))
+    store.flush()
+    manifest.loaded = [e for e in manifest.loaded if e.graph != entries[0].graph]
+    manifest.write(manifest_path(project))
+    return entries[0].graph
