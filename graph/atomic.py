@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -37,3 +38,26 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a whole file atomically."""
     with atomic_writer(path) as file:
         file.write(data)
+
+
+@contextmanager
+def locked(
+    path: Path, exclusive: bool, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold an advisory lock on `path` (shared for readers, exclusive for writers).
+
+    Waits for the lock; `on_wait` is called once if it has to.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -6,13 +6,14 @@ run, so a command pays only for what it needs at start-up.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import click
 
@@ -91,19 +92,26 @@ def _emit(data: bytes, output: Path | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _rebuild(project: Project) -> None:
     from graph.build import build as build_outputs
 
-    click.echo("the store is missing or out of date: building it", err=True)
+    _notice("the store is missing or out of date: building it")
     build_outputs(project)
 
 
 @dataclass(frozen=True)
 class Source:
-    """Which data a command reads: the project's store, rdflib's memory store, or files."""
+    """What a reading command reads (the store, rdflib's memory store or files), and
+    the limits it runs under."""
 
     store: str
     data: tuple[Path, ...]
+    timeout: float
+    max_rows: int
 
     def engine(self, project: Project):
         if self.data:
@@ -120,30 +128,73 @@ class Source:
 
         return OxigraphEngine(open_store(project, _rebuild))
 
+    def holding(self, project: Project):
+        """Keep the project's store current and unchanged while a command reads it."""
+        if self.data or self.store == "memory":
+            return contextlib.nullcontext()
+        from graph.workspace import reading
 
-def source_options(function):
-    """--store and --data, gathered into one `source` argument."""
+        return reading(project, _rebuild, _notice)
 
-    @click.option(
-        "--store",
-        type=click.Choice(["oxigraph", "memory"]),
-        default="oxigraph",
-        show_default=True,
-        help="oxigraph: the store under out/ (built when missing or stale); memory: "
-        "rdflib's memory store.",
-    )
-    @click.option(
-        "-d",
-        "--data",
-        multiple=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Read this RDF file instead of the project (repeatable).",
-    )
-    @functools.wraps(function)
-    def wrapper(*args, store: str, data: tuple[Path, ...], **kwargs):
-        return function(*args, source=Source(store, data), **kwargs)
+    def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
+        """`work(engine)`, in a child process stopped after the time limit."""
+        from graph.limits import within
 
-    return wrapper
+        with self.holding(project):
+            return within(self.timeout, lambda: work(self.engine(project)), what)
+
+
+T = TypeVar("T")
+
+
+def source_options(limits: bool):
+    """--store and --data (and with `limits`, --timeout and --max-rows), gathered into
+    one `source` argument."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, store, data, timeout=0, max_rows=0, **kwargs):
+            return function(*args, source=Source(store, data, timeout, max_rows), **kwargs)
+
+        options = [
+            click.option(
+                "--store",
+                type=click.Choice(["oxigraph", "memory"]),
+                default="oxigraph",
+                show_default=True,
+                help="oxigraph: the store under out/ (built when missing or stale); "
+                "memory: rdflib's memory store.",
+            ),
+            click.option(
+                "-d",
+                "--data",
+                multiple=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Read this RDF file instead of the project (repeatable).",
+            ),
+        ]
+        if limits:
+            options += [
+                click.option(
+                    "--timeout",
+                    type=click.FloatRange(min=0),
+                    default=30,
+                    show_default=True,
+                    help="Stop the query after this many seconds (0: no limit).",
+                ),
+                click.option(
+                    "--max-rows",
+                    type=click.IntRange(min=0),
+                    default=100_000,
+                    show_default=True,
+                    help="Refuse answers with more rows or triples (0: no limit).",
+                ),
+            ]
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
 
 
 output_option = click.option(
@@ -165,8 +216,11 @@ def build(project: Project) -> None:
     quote is not found at its offsets in its source document.
     """
     from graph.build import build as build_outputs
+    from graph.workspace import writing
 
-    for path, size in build_outputs(project).items():
+    with writing(project, _notice):
+        written = build_outputs(project)
+    for path, size in written.items():
         click.echo(f"wrote {_shown(path)} ({size:,} bytes)", err=True)
 
 
@@ -219,7 +273,7 @@ def validate(project: Project) -> None:
     show_default=True,
 )
 @output_option
-@source_options
+@source_options(limits=False)
 @pass_project
 def export(project: Project, fmt: str, output: Path | None, source: Source) -> None:
     """Write the whole graph in one RDF format.
@@ -233,14 +287,15 @@ def export(project: Project, fmt: str, output: Path | None, source: Source) -> N
       muskgraph export --format nt | wc -l
       muskgraph export --format jsonld -o muskgraph.jsonld
     """
-    engine = source.engine(project)
-    if output is None or str(output) == "-":
-        _to_stdout(lambda stream: engine.export(fmt, stream))
-        return
-    from graph.atomic import atomic_writer
+    with source.holding(project):
+        engine = source.engine(project)
+        if output is None or str(output) == "-":
+            _to_stdout(lambda stream: engine.export(fmt, stream))
+            return
+        from graph.atomic import atomic_writer
 
-    with atomic_writer(output) as file:
-        engine.export(fmt, file)
+        with atomic_writer(output) as file:
+            engine.export(fmt, file)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -275,7 +330,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     help="Let SERVICE reach this endpoint (repeatable); no other is ever contacted.",
 )
 @output_option
-@source_options
+@source_options(limits=True)
 @pass_project
 def query(
     project: Project,
@@ -302,7 +357,8 @@ def query(
       muskgraph query -e 'SELECT ?org WHERE { ?org a mg:Company }' --format csv
       muskgraph query control --data registry.nt --data news.ttl
     """
-    from graph.query import QueryText, check_format, execute, format_answer, prepare, resolve
+    from graph.query import QueryText, execute, prepare, resolve
+    from graph.results import check_format, format_answer
 
     if (reference is None) == (expression is None):
         raise click.UsageError("give a query NAME, FILE or `-`, or -e TEXT (one of them)")
@@ -310,7 +366,12 @@ def query(
     request = prepare(text, _params(params), allow_service)
     fmt = fmt or ("ttl" if request.gives_graph else "table")
     check_format(request.shape.form, fmt)
-    _emit(format_answer(execute(source.engine(project), request), fmt), output)
+    data = source.run(
+        project,
+        f"the query {text.origin}",
+        lambda engine: format_answer(execute(engine, request), fmt, source.max_rows),
+    )
+    _emit(data, output)
 
 
 @main.command()
@@ -340,8 +401,11 @@ def load(project: Project, files: tuple[Path, ...]) -> None:
       muskgraph load wikidata-extract.nt registry.ttl
     """
     from graph.workspace import load as load_files
+    from graph.workspace import writing
 
-    for graph in load_files(project, list(files), _rebuild, _progress):
+    with writing(project, _notice):
+        loaded = load_files(project, list(files), _rebuild, _progress)
+    for graph in loaded:
         click.echo(f"loaded <{graph}>", err=True)
 
 
@@ -369,8 +433,11 @@ def _progress(path: Path):
 def unload(project: Project, graph: str) -> None:
     """Remove a loaded file's graph from the store (by graph IRI or file path)."""
     from graph.workspace import unload as unload_graph
+    from graph.workspace import writing
 
-    click.echo(f"unloaded <{unload_graph(project, graph, _rebuild)}>", err=True)
+    with writing(project, _notice):
+        removed = unload_graph(project, graph, _rebuild)
+    click.echo(f"unloaded <{removed}>", err=True)
 
 
 @main.command()
@@ -384,15 +451,17 @@ def graphs(project: Project) -> None:
         "GROUP BY ?graph ORDER BY ?graph",
         "<graphs>",
     )
-    for graph, triples in run(Source("oxigraph", ()).engine(project), text).rows():
-        click.echo(f"{int(triples.value):>10,}  {graph.text()}")
+    source = Source("oxigraph", (), 0, 0)
+    with source.holding(project):
+        for graph, triples in run(source.engine(project), text).rows():
+            click.echo(f"{int(triples.value):>10,}  {graph.text()}")
 
 
 @main.command()
 @click.argument("start", required=False)
 @click.argument("end", required=False)
 @click.option("--max-hops", default=8, show_default=True, help="Longest path to list.")
-@source_options
+@source_options(limits=True)
 @pass_project
 def paths(
     project: Project, start: str | None, end: str | None, max_hops: int, source: Source
@@ -410,30 +479,24 @@ def paths(
       muskgraph paths kg:rockets kg:ai-chatbots
       muskgraph paths Raketen "KI-Chatbots"
     """
-    from graph.paths import feed_paths, feeds_network, find_node, hop
+    from graph.paths import feed_paths, feeds_network, find_node, hop, report
 
     if (start is None) != (end is None):
         raise click.UsageError("give both START and END, or neither")
-    engine = source.engine(project)
-    network = feeds_network(engine)
-    if start is None:
-        routes = [[hop(network, a, b)] for a, b in sorted(network.edges)]
-    else:
+
+    def work(engine) -> str | None:
+        network = feeds_network(engine)
+        if start is None:
+            return report([[hop(network, a, b)] for a, b in sorted(network.edges)])
         first, last = find_node(engine, start), find_node(engine, end)
         routes = feed_paths(network, first, last, max_hops)
-        if not routes:
-            click.echo(f"no path from {start} to {end}", err=True)
-            sys.exit(1)
-    for number, route in enumerate(routes, 1):
-        chain = " -> ".join(n.text() for n in [route[0].source, *(h.target for h in route)])
-        click.echo(f"path {number}: {chain}")
-        for step, each in enumerate(route, 1):
-            click.echo(f"  {step}. {each.source.text()} feeds {each.target.text()}")
-            if not each.support:
-                click.echo("     (no claim supports this hop)")
-            for support in each.support:
-                said = f"„{support.quote}“" if support.quote else support.basis or ""
-                click.echo(f"     [{support.status.text()}, {support.source.text()}] {said}")
+        return report(routes) if routes else None
+
+    text = source.run(project, "the path search", work)
+    if text is None:
+        click.echo(f"no path from {start} to {end}", err=True)
+        sys.exit(1)
+    click.echo(text, nl=False)
 
 
 @main.command()
@@ -451,7 +514,7 @@ def paths(
     type=click.Path(dir_okay=False, path_type=Path),
     help="HTML file to write (one view only; default: out/).",
 )
-@source_options
+@source_options(limits=True)
 @pass_project
 def render(
     project: Project,
@@ -470,41 +533,68 @@ def render(
       muskgraph render --view vertical -o vertical.html
       muskgraph render --query control-graph
     """
-    from graph import render as draw
     from graph.atomic import write_atomic
-    from graph.query import resolve, run
+    from graph.query import prepare, resolve
 
     if query_ref and views:
         raise click.UsageError("--query and --view exclude each other")
     chosen = () if query_ref else views or VIEWS
     if output and len(chosen) > 1:
         raise click.UsageError("-o writes one view: choose it with --view")
-    engine = source.engine(project)
-    dataset = engine.dataset()
-    pages: dict[Path, str] = {}
-    if query_ref:
-        text = resolve(project, query_ref)
-        answer = run(engine, text)
-        if answer.form != "CONSTRUCT":
-            raise click.UsageError(f"{text.origin}: --query needs a CONSTRUCT or DESCRIBE query")
-        from rdflib import Graph
-
-        from graph.store import to_rdflib
-
-        drawn = Graph()
-        for triple in answer.triples():
-            drawn.add(tuple(to_rdflib(term) for term in triple))
-        name = Path(text.origin).stem if text.origin.endswith(".rq") else "query"
-        pages[output or project.out_dir / f"{name}.html"] = draw.render_construct(
-            drawn, text.title or name, schema=dataset
+    request = prepare(resolve(project, query_ref)) if query_ref else None
+    if request and not request.gives_graph:
+        raise click.UsageError(
+            f"{request.query.origin}: --query needs a CONSTRUCT or DESCRIBE query"
         )
-    for view in chosen:
-        html = (
-            draw.render_graph(dataset, "muskgraph: the whole graph")
-            if view == "graph"
-            else draw.vertical_integration_view(dataset)
-        )
-        pages[output or project.out_dir / VIEW_FILES[view]] = html
-    for path, html in pages.items():
+
+    def work(engine) -> dict[Path, str]:
+        from graph import render as draw
+
+        if request:
+            name = Path(request.query.origin).stem
+            drawn = _drawn_graph(engine, request, source.max_rows)
+            page = draw.render_construct(
+                drawn, request.query.title or name, schema=_ontology(engine)
+            )
+            return {output or project.out_dir / f"{name}.html": page}
+        dataset = engine.dataset()
+        pages = {}
+        for view in chosen:
+            pages[output or project.out_dir / VIEW_FILES[view]] = (
+                draw.render_graph(dataset, "muskgraph: the whole graph")
+                if view == "graph"
+                else draw.vertical_integration_view(dataset)
+            )
+        return pages
+
+    for path, html in source.run(project, "rendering", work).items():
         write_atomic(path, html.encode("utf-8"))
         click.echo(f"wrote {_shown(path)}", err=True)
+
+
+def _drawn_graph(engine, request, max_rows: int):
+    """The triples a CONSTRUCT request gives, as an rdflib graph to draw."""
+    from rdflib import Graph
+
+    from graph.query import execute
+    from graph.results import limited
+    from graph.store import to_rdflib
+
+    drawn = Graph()
+    for triple in limited(execute(engine, request).triples(), max_rows, "triples"):
+        drawn.add(tuple(to_rdflib(term) for term in triple))
+    return drawn
+
+
+def _ontology(engine):
+    """The ontology graph, for the classes and labels a drawn graph refers to."""
+    from rdflib import Graph
+
+    from graph.prefixes import ONTOLOGY_IRI
+    from graph.store import to_rdflib
+
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"
+    ontology = Graph()
+    for triple in engine.query(query, "<ontology>").triples():
+        ontology.add(tuple(to_rdflib(term) for term in triple))
+    return ontology

@@ -125,3 +125,19 @@ def reachable(network: nx.DiGraph) -> set[tuple[Term, Term]]:
         for first in network.successors(a)
         for b in {first} | nx.descendants(network, first)
     }
+
+
+def report(routes: list[list[Hop]]) -> str:
+    """Routes as text: each hop with the status, source and quote of its claims."""
+    lines = []
+    for number, route in enumerate(routes, 1):
+        chain = " -> ".join(n.text() for n in [route[0].source, *(h.target for h in route)])
+        lines.append(f"path {number}: {chain}")
+        for step, each in enumerate(route, 1):
+            lines.append(f"  {step}. {each.source.text()} feeds {each.target.text()}")
+            if not each.support:
+                lines.append("     (no claim supports this hop)")
+            for support in each.support:
+                said = f"„{support.quote}“" if support.quote else support.basis or ""
+                lines.append(f"     [{support.status.text()}, {support.source.text()}] {said}")
+    return "".join(f"{line}\n" for line in lines)

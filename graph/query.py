@@ -1,4 +1,4 @@
-"""The SPARQL query library, parameters, and results for people and programs."""
+"""The SPARQL query library, checked queries and their parameters."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.errors import InputError
 from graph.project import Project
-from graph.store import GRAPH_FORMATS, RESULT_FORMATS, Answer, OxigraphEngine, Term, parse_term
+from graph.store import Answer, OxigraphEngine, Term, parse_term
 
 VIOLATION_SUFFIX = "-violation"
 
@@ -124,49 +124,3 @@ def run(
 ) -> Answer:
     """Check and run a query with bound parameters."""
     return execute(engine, prepare(query, params, services))
-
-
-def check_format(form: str, fmt: str) -> None:
-    """Refuse a results format for a graph, or an RDF format for results."""
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        if fmt not in GRAPH_FORMATS:
-            raise InputError(
-                f"--format {fmt} is for SELECT and ASK; a {form} gives a graph: "
-                f"use {', '.join(GRAPH_FORMATS)}"
-            )
-    elif fmt not in RESULT_FORMATS:
-        raise InputError(
-            f"--format {fmt} is for CONSTRUCT and DESCRIBE; a {form} gives results: "
-            f"use {', '.join(RESULT_FORMATS)}"
-        )
-
-
-def format_answer(answer: Answer, fmt: str) -> bytes:
-    """An answer in a W3C results format, as a text table, or in an RDF syntax for graphs."""
-    check_format(answer.form, fmt)
-    if fmt == "table":
-        return table(answer).encode("utf-8")
-    return answer.serialize(fmt)
-
-
-TABLE_CELL_WIDTH = 60
-
-
-def _cell(term: Term | None) -> str:
-    text = "" if term is None else " ".join(term.text().split())
-    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
-
-
-def table(answer: Answer) -> str:
-    """SELECT rows as an aligned text table (long values shortened); ASK as yes or no."""
-    if answer.form == "ASK":
-        return ("yes" if answer.boolean() else "no") + "\n"
-    header = answer.variables
-    rows = [[_cell(term) for term in row] for row in answer.rows()]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
-        for cells in [header, ["-" * w for w in widths], *rows]
-    ]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"

@@ -285,8 +285,10 @@ class _Terms:
 
     def family(self, node: Node) -> Family:
         """The first family in FAMILIES that one of the node's types falls under."""
-        ranks = [self._family_rank(cls) for cls in self.index.objects(node, RDF.type)]
-        return FAMILIES[min(ranks, default=len(FAMILIES) - 1)]
+        types = self.index.objects(node, RDF.type)
+        if not types:
+            return FAMILIES[-1]
+        return FAMILIES[min(map(self._family_rank, types))]
 
     def _family_rank(self, cls: Node) -> int:
         rank = self._rank.get(cls)
@@ -390,21 +392,21 @@ def _page(
             }
         )
     edge_items = []
-    parallel: dict[frozenset[str], int] = {}
-    for s, p, o in sorted(edges, key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+    bends: dict[tuple[str, str], int] = {}  # edges so far between two nodes
+    for s_id, p_id, o_id, s, p, o in sorted((str(s), str(p), str(o), s, p, o) for s, p, o in edges):
         item = {
-            "from": str(s),
-            "to": str(o),
+            "from": s_id,
+            "to": o_id,
             "label": describe.predicate(p),
             "title": describe.edge_title((s, p, o)),
-            "predicate": str(p),
+            "predicate": p_id,
             "arrows": "to",  # as pyvis's add_edge does for a directed network
         }
-        pair = frozenset((item["from"], item["to"]))
-        bent = parallel.get(pair, 0)
+        pair = (s_id, o_id) if s_id < o_id else (o_id, s_id)
+        bent = bends.get(pair, 0)
         if bent:  # bend each further edge between the same two nodes apart
             item["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.25 * bent}
-        parallel[pair] = bent + 1
+        bends[pair] = bent + 1
         edge_items.append(item)
     options = _OPTIONS
     if len(node_items) > LAYOUT_THRESHOLD:

@@ -21,14 +21,6 @@ from graph.prefixes import PREFIXES, compact
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("ttl", "nt", "jsonld")
-_RESULTS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-}
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "trig": ox.RdfFormat.TRIG,
@@ -148,9 +140,6 @@ class Answer:
     def triples(self) -> Iterator[tuple[Term, Term, Term]]:
         raise NotImplementedError
 
-    def serialize(self, fmt: str) -> bytes:
-        raise NotImplementedError
-
 
 class OxigraphAnswer(Answer):
     def __init__(self, result: Any) -> None:
@@ -176,11 +165,6 @@ class OxigraphAnswer(Answer):
                 from_oxigraph(triple.predicate),
                 from_oxigraph(triple.object),
             )
-
-    def serialize(self, fmt: str) -> bytes:
-        if self.form == "CONSTRUCT":
-            return ox.serialize(self._result, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
-        return self._result.serialize(format=_RESULTS[fmt])
 
 
 class OxigraphEngine:
@@ -365,21 +349,6 @@ class RdflibAnswer(Answer):
     def triples(self) -> Iterator[tuple[Term, Term, Term]]:
         for triple in self._result.graph:
             yield tuple(from_rdflib(term) for term in triple)
-
-    def serialize(self, fmt: str) -> bytes:
-        if self.form == "CONSTRUCT":
-            from graph.namespaces import bind_prefixes
-
-            graph = bind_prefixes(self._result.graph)
-            return graph.serialize(
-                format={"ttl": "turtle", "jsonld": "json-ld"}.get(fmt, fmt), encoding="utf-8"
-            )
-        if fmt == "tsv":  # rdflib reads this format but does not write it
-            lines = ["\t".join(f"?{v}" for v in self.variables)]
-            for row in self.rows():
-                lines.append("\t".join("" if t is None else t.n3() for t in row))
-            return ("\n".join(lines) + "\n").encode("utf-8")
-        return self._result.serialize(format=fmt, encoding="utf-8")
 
 
 def from_rdflib(term: Any) -> Term | None:

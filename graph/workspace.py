@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph import __version__
-from graph.atomic import write_atomic
+from graph.atomic import locked, write_atomic
 from graph.errors import InputError
 from graph.project import Project
 from graph.store import load_file
@@ -116,12 +117,50 @@ def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Pa
     ).write(manifest_path(project))
 
 
+def lock_path(project: Project) -> Path:
+    return project.out_dir / ".lock"
+
+
+def is_current(project: Project) -> bool:
+    manifest = Manifest.read(manifest_path(project))
+    return manifest is not None and manifest.is_current(project) and store_path(project).is_dir()
+
+
+Notice = Callable[[str], None]
+
+
+def _waiting(notice: Notice) -> Callable[[], None]:
+    return lambda: notice("waiting for another muskgraph process to finish with out/")
+
+
+@contextmanager
+def writing(project: Project, notice: Notice) -> Iterator[None]:
+    """Hold the project's outputs for one writer: builds and loads never interleave."""
+    with locked(lock_path(project), exclusive=True, on_wait=_waiting(notice)):
+        yield
+
+
+@contextmanager
+def reading(
+    project: Project, rebuild: Callable[[Project], object], notice: Notice
+) -> Iterator[None]:
+    """Keep the store current, and unchanged by other processes, while the block reads it."""
+    if not is_current(project):
+        with writing(project, notice):
+            if not is_current(project):
+                rebuild(project)
+    with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
+        yield
+
+
 def open_store(
     project: Project, rebuild: Callable[[Project], object], writable: bool = False
 ) -> ox.Store:
-    """The project's store, rebuilt first (by `rebuild`) when it is missing or stale."""
-    manifest = Manifest.read(manifest_path(project))
-    if manifest is None or not manifest.is_current(project) or not store_path(project).is_dir():
+    """The project's store, rebuilt first (by `rebuild`) when it is missing or stale.
+
+    Callers hold `reading` or `writing` around the use of the store.
+    """
+    if not is_current(project):
         rebuild(project)
     path = str(store_path(project))
     try:

@@ -1,0 +1,174 @@
+"""Answers written out: W3C SPARQL result formats, RDF syntaxes, or a table for people.
+
+One writer per format serves both engines, so their output is alike, and every writer
+stops at a row limit instead of filling memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from graph.errors import InputError
+from graph.limits import LimitExceeded
+from graph.prefixes import PREFIXES
+from graph.store import RDF_FORMATS, Answer, Term, to_oxigraph
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+TABLE_CELL_WIDTH = 60
+
+
+def check_format(form: str | None, fmt: str) -> None:
+    """Refuse a results format for a graph, or an RDF format for results."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt not in GRAPH_FORMATS:
+            raise InputError(
+                f"--format {fmt} is for SELECT and ASK; a {form} gives a graph: "
+                f"use {', '.join(GRAPH_FORMATS)}"
+            )
+    elif fmt not in RESULT_FORMATS:
+        raise InputError(
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE; a {form} gives results: "
+            f"use {', '.join(RESULT_FORMATS)}"
+        )
+
+
+def limited(items: Iterable, max_rows: int, what: str) -> Iterator:
+    """The items, or LimitExceeded once there are more than `max_rows` (0: no limit)."""
+    for count, item in enumerate(items, 1):
+        if max_rows and count > max_rows:
+            raise LimitExceeded(
+                f"the query gives more than {max_rows:,} {what} "
+                "(add LIMIT, or raise the limit with --max-rows)"
+            )
+        yield item
+
+
+def format_answer(answer: Answer, fmt: str, max_rows: int = 0) -> bytes:
+    """An answer in the format `fmt`, refusing more than `max_rows` rows or triples."""
+    check_format(answer.form, fmt)
+    if answer.form == "CONSTRUCT":
+        triples = [
+            ox.Triple(*(to_oxigraph(term) for term in triple))
+            for triple in limited(answer.triples(), max_rows, "triples")
+        ]
+        return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
+    if answer.form == "ASK":
+        return _boolean(answer.boolean(), fmt).encode("utf-8")
+    rows = list(limited(answer.rows(), max_rows, "rows"))
+    return WRITERS[fmt](answer.variables, rows).encode("utf-8")
+
+
+def _boolean(value: bool, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n"
+        )
+    if fmt == "table":
+        return "yes\n" if value else "no\n"
+    return f"{str(value).lower()}\n"
+
+
+Rows = list[tuple[Term | None, ...]]
+
+
+def _cell(term: Term | None) -> str:
+    text = "" if term is None else " ".join(term.text().split())
+    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+
+
+def table(variables: list[str], rows: Rows) -> str:
+    """Rows as an aligned text table for people; long values are shortened."""
+    cells = [[_cell(term) for term in row] for row in rows]
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in [variables, ["-" * w for w in widths], *cells]
+    ]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(term: Term) -> str:
+    return f"_:{term.value}" if term.kind == "bnode" else term.value
+
+
+def to_csv(variables: list[str], rows: Rows) -> str:
+    """SPARQL 1.1 CSV: plain values, no types or languages."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow(
+            ["" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value) for t in row]
+        )
+    return output.getvalue()
+
+
+def to_tsv(variables: list[str], rows: Rows) -> str:
+    """SPARQL 1.1 TSV: terms in N-Triples syntax."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    kinds = {"iri": "uri", "bnode": "bnode", "literal": "literal"}
+    value = {"type": kinds[term.kind], "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype:
+        value["datatype"] = term.datatype
+    return value
+
+
+def to_json(variables: list[str], rows: Rows) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _xml_term(term: Term) -> str:
+    if term.kind == "iri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if term.kind == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype:
+        return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def to_xml(variables: list[str], rows: Rows) -> str:
+    """SPARQL Query Results XML."""
+    lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    lines.append(
+        "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>"
+    )
+    lines.append("<results>")
+    for row in rows:
+        bound = "".join(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(variables, row, strict=True)
+            if t is not None
+        )
+        lines.append(f"<result>{bound}</result>")
+    lines += ["</results>", "</sparql>"]
+    return "\n".join(lines) + "\n"
+
+
+WRITERS = {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}

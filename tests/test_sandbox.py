@@ -1,0 +1,112 @@
+"""What a query may do: read the graphs, within a time and a row limit, and nothing else."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from graph.errors import InputError
+from graph.sandbox import check
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A socket on a free loopback port that counts who connects to it."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+def connections(server: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            server.accept()[0].close()
+            count += 1
+        except BlockingIOError:
+            return count
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_service_reaches_no_endpoint(cli, listener, store) -> None:
+    port = listener.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    result = cli("query", "-e", query, "--store", store)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: <inline>:1:18: SERVICE <http://127.0.0.1:{port}/sparql> is refused: queries "
+        "reach other endpoints only when allowed with --allow-service IRI"
+    )
+    assert connections(listener) == 0
+
+
+def test_service_to_an_allowed_endpoint_is_contacted(cli, listener) -> None:
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    query = f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"
+    result = cli("query", "-e", query, "--allow-service", endpoint, "--timeout", "2")
+    assert result.exit_code == 2  # nobody answers: the listener never replies
+    assert connections(listener) >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "1:1: INSERT is an update"),
+        ("PREFIX x: <urn:x> DELETE WHERE { ?s ?p ?o }", "1:19: DELETE is an update"),
+        ("LOAD <file:///etc/passwd>", "1:1: LOAD is an update"),
+        ("# comment\nDROP ALL", "2:1: DROP is an update"),
+        ("SELECT * { SERVICE SILENT ?endpoint { ?s ?p ?o } }", "SERVICE a variable endpoint"),
+    ],
+)
+def test_updates_and_services_are_refused(text, message) -> None:
+    with pytest.raises(InputError, match=message):
+        check(text, "<q>")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" }',
+        "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o } # SERVICE <http://x/>",
+        "PREFIX ex: <http://e/> SELECT ?service WHERE { ?service ex:LOAD ex:DROP }",
+    ],
+)
+def test_keywords_inside_strings_iris_comments_and_names_are_fine(text) -> None:
+    assert check(text, "<q>").form == "SELECT"
+
+
+def test_from_names_only_graphs_in_the_store(cli) -> None:
+    result = cli("query", "-e", "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: <inline>: FROM <file:///etc/passwd> is refused: it names no graph in the "
+        "store (see `muskgraph graphs`)"
+    )
+    known = "https://w3id.org/muskgraph/id/background"
+    ask = f"ASK FROM <{known}> WHERE {{ kg:starlink mg:operatedBy kg:spacex }}"
+    assert cli("query", "-e", ask).stdout == "yes\n"
+
+
+def test_a_cartesian_product_stops_at_the_row_limit(cli) -> None:
+    result = cli("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-rows", "1000")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: the query gives more than 1,000 rows (add LIMIT, or raise the limit with "
+        "--max-rows)"
+    )
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_a_runaway_query_stops_at_the_time_limit(cli, store) -> None:
+    assert cli("build").exit_code == 0
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    result = cli("query", "-e", runaway, "--timeout", "1", "--store", store)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: the query <inline> was stopped after 1 s (raise the limit with --timeout)"
+    )
