@@ -94,8 +94,8 @@ def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Pa
     previous = Manifest.read(manifest_path(project))
     loaded = [e for e in (previous.loaded if previous else []) if Path(e.path).is_file()]
     project.out_dir.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(project)
     fresh = project.out_dir / f".store-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
     store = ox.Store(str(fresh))
     store.bulk_extend(assembled)
     for entry in loaded:
@@ -151,6 +151,14 @@ def reading(
                 rebuild(project)
     with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
         yield
+
+
+def _clear_leftovers(project: Project) -> None:
+    """Remove what runs that were killed left behind (callers hold the write lock)."""
+    for path in project.out_dir.glob(".store-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in project.out_dir.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
 
 
 def open_store(
