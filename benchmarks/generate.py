@@ -23,15 +23,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-# The project's namespaces (see graph/namespaces.py), repeated so that the generator needs
-# the standard library only; tests/test_benchmark_generator.py checks that they agree.
-MG = "https://w3id.org/muskgraph/ontology#"
-KG = "https://w3id.org/muskgraph/id/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SCHEMA = "https://schema.org/"
-TIME = "http://www.w3.org/2006/time#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from graph.prefixes import PREFIXES
+
+MG, KG, RDF, RDFS = PREFIXES["mg"], PREFIXES["kg"], PREFIXES["rdf"], PREFIXES["rdfs"]
+SCHEMA, TIME, XSD = PREFIXES["schema"], PREFIXES["time"], PREFIXES["xsd"]
 
 CONTROLLERS = 4  # ultimate controllers: people at the top of one empire each
 DEPTH = 8  # levels of companies under each controller: control paths have at most 8 hops

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -142,6 +141,8 @@ def to_json(variables: list[str], rows: Rows) -> str:
 
 
 def _xml_term(term: Term) -> str:
+    from xml.sax.saxutils import escape, quoteattr  # it imports urllib: only when needed
+
     if term.kind == "iri":
         return f"<uri>{escape(term.value)}</uri>"
     if term.kind == "bnode":
@@ -155,6 +156,8 @@ def _xml_term(term: Term) -> str:
 
 def to_xml(variables: list[str], rows: Rows) -> str:
     """SPARQL Query Results XML."""
+    from xml.sax.saxutils import quoteattr
+
     lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     lines.append(
         "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>"
