@@ -30,7 +30,9 @@ class CliError(click.ClickException):
     """A core error shown as one line, with the error's exit code."""
 
     def __init__(self, error: MuskgraphError) -> None:
-        super().__init__(str(error))
+        from graph.text import printable
+
+        super().__init__(printable(str(error)))
         self.exit_code = error.exit_code
 
 
@@ -460,7 +462,13 @@ def graphs(project: Project) -> None:
 @main.command()
 @click.argument("start", required=False)
 @click.argument("end", required=False)
-@click.option("--max-hops", default=8, show_default=True, help="Longest path to list.")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Longest path to list.",
+)
 @source_options(limits=True)
 @pass_project
 def paths(

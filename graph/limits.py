@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
-from graph.errors import MuskgraphError
+from graph.errors import InputError, MuskgraphError
 
 Result = TypeVar("Result")
 
@@ -38,7 +38,7 @@ def within(seconds: float, work: Callable[[], Result], what: str) -> Result:
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(reader)
-        _child(work, writer)
+        _child(work, writer, what)
     os.close(writer)
     deadline = time.monotonic() + seconds
     chunks = []
@@ -63,16 +63,19 @@ def within(seconds: float, work: Callable[[], Result], what: str) -> Result:
     if kind == "error":
         error_class, message = payload
         raise error_class(message)
-    raise MuskgraphError(f"{what} failed unexpectedly")
+    raise InputError(f"{what} failed unexpectedly")
 
 
-def _child(work: Callable[[], object], writer: int) -> None:
+def _child(work: Callable[[], object], writer: int, what: str) -> None:
     code = 0
     try:
         try:
             outcome = ("ok", work())
         except MuskgraphError as error:
             outcome = ("error", (type(error), str(error)))
+        except Exception as error:  # one line for the user, as in the parent; no traceback
+            reason = (str(error).splitlines() or [""])[0]
+            outcome = ("error", (InputError, f"{what} failed: {type(error).__name__}: {reason}"))
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:

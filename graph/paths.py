@@ -10,7 +10,7 @@ import networkx as nx
 from graph.errors import InputError
 from graph.prefixes import PREFIXES
 from graph.query import Engine
-from graph.store import Term
+from graph.store import Term, is_iri
 
 _HOP_EVIDENCE = """
 SELECT ?from ?to ?claim ?status ?source ?quote ?basis WHERE {
@@ -78,16 +78,29 @@ def hop(network: nx.DiGraph, start: Term, end: Term) -> Hop:
     return Hop(start, end, tuple(sorted(network.edges[start, end]["support"])))
 
 
+_OCCURS = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
+
+
+def _known(engine: Engine, name: str, iri: str) -> Term:
+    """The node with this IRI, if the graph has it (a typo is no node, not a missing path)."""
+    if not is_iri(iri):
+        raise InputError(f"{name!r} is not an IRI")
+    node = Term("iri", iri)
+    if not engine.query(_OCCURS, "<names>", {"node": node}).boolean():
+        raise InputError(f"no node is named {name!r} (use an IRI, kg:name or a label)")
+    return node
+
+
 def find_node(engine: Engine, name: str) -> Term:
     """A node by IRI, prefixed name, local name or label (any language, any case).
 
     A name that matches no label exactly may match the start of one label, if only one.
     """
-    if name.startswith("<") and name.endswith(">"):
-        return Term("iri", name[1:-1])
     prefix, _, local = name.partition(":")
+    if name.startswith("<") and name.endswith(">"):
+        return _known(engine, name, name[1:-1])
     if local and prefix in PREFIXES:
-        return Term("iri", PREFIXES[prefix] + local)
+        return _known(engine, name, PREFIXES[prefix] + local)
     wanted = name.casefold()
     labels: dict[Term, set[str]] = {}
     for node, label in engine.query(_NAMED, "<names>").rows():

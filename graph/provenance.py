@@ -73,6 +73,11 @@ def find_mismatches(
     texts: dict[str, str] = {}
     mismatches = []
     for claim, evidence, file, exact, start, end, graph in engine.query(_QUOTES, "<quotes>").rows():
+        if file.value in ("", ".", "..") or Path(file.value).name != file.value:
+            raise InputError(
+                f"{(claim or evidence).text()}: mg:localFile {file.value!r} is not a file "
+                f"name under {seeds_dir}"
+            )
         source_file = seeds_dir / file.value
         if file.value not in texts:
             try:

@@ -17,6 +17,7 @@ from graph.errors import InputError
 from graph.limits import LimitExceeded
 from graph.prefixes import PREFIXES
 from graph.store import RDF_FORMATS, Answer, Term, to_oxigraph
+from graph.text import printable
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
@@ -81,7 +82,7 @@ Rows = list[tuple[Term | None, ...]]
 
 
 def _cell(term: Term | None) -> str:
-    text = "" if term is None else " ".join(term.text().split())
+    text = "" if term is None else printable(" ".join(term.text().split()))
     return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
 
 

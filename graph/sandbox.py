@@ -59,12 +59,40 @@ class Shape:
     graphs: tuple[str, ...]
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescaped(text: str) -> str:
+    """The text with SPARQL codepoint escapes (`\\u0053`) replaced, as rdflib reads it.
+
+    SPARQL 1.1 (19.2) replaces them before parsing, so `\\u0053ERVICE` is SERVICE to
+    rdflib; Oxigraph replaces them only inside strings and IRIs.
+    """
+
+    def character(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except (ValueError, OverflowError):
+            return match.group()
+
+    return _CODEPOINT.sub(character, text)
+
+
 def check(text: str, origin: str, services: Iterable[str] = ()) -> Shape:
     """Refuse updates, LOAD, and SERVICE to endpoints not in `services`.
 
     The IRIs the query names in FROM and FROM NAMED come back in the shape: the caller
-    must find them among its own graphs.
+    must find them among its own graphs. The text is read as written and with its
+    codepoint escapes replaced, so that no engine sees a keyword the sandbox did not.
     """
+    shapes = [
+        _check(variant, origin, services) for variant in dict.fromkeys([text, _unescaped(text)])
+    ]
+    graphs = tuple(dict.fromkeys(graph for shape in shapes for graph in shape.graphs))
+    return Shape(shapes[0].form or shapes[-1].form, graphs)
+
+
+def _check(text: str, origin: str, services: Iterable[str]) -> Shape:
     allowed = set(services)
     found = list(tokens(text))
     words = [t for t in found if t.kind == "word"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -77,6 +78,15 @@ def from_oxigraph(term: Any) -> Term | None:
     return Term("bnode", term.value)
 
 
+def is_iri(value: str) -> bool:
+    """Whether the text is an absolute IRI Oxigraph accepts."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def to_oxigraph(term: Term) -> Any:
     if term.kind == "iri":
         return ox.NamedNode(term.value)
@@ -141,9 +151,20 @@ class Answer:
         raise NotImplementedError
 
 
+@contextmanager
+def _answering(origin: str, errors: tuple[type[BaseException], ...]) -> Iterator[None]:
+    """Errors raised while an answer is read (engines evaluate lazily) as one-line errors."""
+    try:
+        yield
+    except errors as error:
+        reason = (str(error).splitlines() or [type(error).__name__])[0]
+        raise InputError(f"{origin}: query failed: {reason}") from None
+
+
 class OxigraphAnswer(Answer):
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: Any, origin: str = "<query>") -> None:
         self._result = result
+        self._origin = origin
         if isinstance(result, ox.QuerySolutions):
             self.form, self.variables = "SELECT", [v.value for v in result.variables]
         elif isinstance(result, ox.QueryBoolean):
@@ -152,19 +173,21 @@ class OxigraphAnswer(Answer):
             self.form, self.variables = "CONSTRUCT", []
 
     def rows(self) -> Iterator[tuple[Term | None, ...]]:
-        for solution in self._result:
-            yield tuple(from_oxigraph(solution[v]) for v in self.variables)
+        with _answering(self._origin, (OSError, ValueError, RuntimeError)):
+            for solution in self._result:
+                yield tuple(from_oxigraph(solution[v]) for v in self.variables)
 
     def boolean(self) -> bool:
         return bool(self._result)
 
     def triples(self) -> Iterator[tuple[Term, Term, Term]]:
-        for triple in self._result:
-            yield (
-                from_oxigraph(triple.subject),
-                from_oxigraph(triple.predicate),
-                from_oxigraph(triple.object),
-            )
+        with _answering(self._origin, (OSError, ValueError, RuntimeError)):
+            for triple in self._result:
+                yield (
+                    from_oxigraph(triple.subject),
+                    from_oxigraph(triple.predicate),
+                    from_oxigraph(triple.object),
+                )
 
 
 class OxigraphEngine:
@@ -186,14 +209,14 @@ class OxigraphEngine:
             raise syntax_error(origin, error) from None
         except (OSError, ValueError, RuntimeError) as error:
             raise InputError(f"{origin}: query failed: {str(error).splitlines()[0]}") from None
-        return OxigraphAnswer(result)
+        return OxigraphAnswer(result, origin)
 
     def graph_names(self) -> set[str]:
         return {graph.value for graph in self.store.named_graphs()}
 
     def dataset(self) -> Any:
         """The store's quads as an rdflib Dataset, for code that needs rdflib's API."""
-        return rdflib_dataset(self.store.dump(format=ox.RdfFormat.N_QUADS))
+        return rdflib_dataset(self.store)
 
     def export(self, fmt: str, output: IO[bytes]) -> None:
         """Write every graph in the store: dataset formats keep the graph names."""
@@ -226,6 +249,45 @@ class _Counting:
         return data
 
 
+@contextmanager
+def _reading(path: Path, verb: str) -> Iterator[None]:
+    """Turn what reading an RDF file can raise into one-line InputErrors."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except SyntaxError as error:
+        raise InputError(f"{path}:{_rdf_syntax_message(error)}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"{path}: cannot {verb}: {str(error).splitlines()[0]}") from None
+
+
+def _check_xml(path: Path) -> None:
+    """Refuse RDF/XML that is not well-formed XML, or that declares entities.
+
+    Oxigraph's RDF/XML parser expands internal entities without limit (1 KB of nested
+    entities becomes gigabytes) and returns the triples it has read so far from a file
+    that ends early, without an error.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def refuse(name: str, *_: object) -> None:
+        line, column = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+        raise InputError(
+            f"{path}:{line}:{column}: XML entity {name!r} refused: entities are not read"
+        )
+
+    parser.EntityDeclHandler = refuse
+    try:
+        with path.open("rb") as file:
+            parser.ParseFile(file)
+    except expat.ExpatError as error:
+        reason = expat.ErrorString(error.code)
+        raise InputError(f"{path}:{error.lineno}:{error.offset + 1}: {reason}") from None
+
+
 def load_file(
     store: ox.Store,
     path: Path,
@@ -235,7 +297,9 @@ def load_file(
     """Bulk-load one RDF file into the named graph `graph` (triples of dataset formats
     without a graph go there too), reporting bytes read to `progress`."""
     rdf_format = rdf_format_of(path)
-    try:
+    with _reading(path, "load"):
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            _check_xml(path)
         with path.open("rb") as file:
             source = _Counting(file, progress) if progress else file
             store.bulk_load(
@@ -244,37 +308,41 @@ def load_file(
                 base_iri=path.resolve().as_uri(),
                 to_graph=ox.NamedNode(graph),
             )
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except SyntaxError as error:
-        raise InputError(f"{path}:{_rdf_syntax_message(error)}") from None
-    except (OSError, ValueError) as error:
-        raise InputError(f"{path}: cannot load: {str(error).splitlines()[0]}") from None
+
+
+def check_file(path: Path) -> None:
+    """Parse an RDF file to its end without keeping it: an InputError if it is bad."""
+    rdf_format = rdf_format_of(path)
+    with _reading(path, "read"):
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            _check_xml(path)
+        with path.open("rb") as file:
+            for _ in ox.parse(file, format=rdf_format, base_iri=path.resolve().as_uri()):
+                pass
 
 
 def _rdf_syntax_message(error: SyntaxError) -> str:
-    """`LINE:COLUMN: reason` from an Oxigraph parse error."""
+    """`LINE:COLUMN: reason` from an Oxigraph parse error, or ` reason` without a position.
+
+    Oxigraph words positions three ways ("at line 4 column 1", "between line 2 column 11
+    and line 3 column 1", "at line 1 between columns 1 and 13") and sets `lineno` and
+    `offset` (1-based) on the error for all of them.
+    """
     message = str(error).splitlines()[0]
-    match = re.match(r"Parser error (?:at|between) line (\d+) column (\d+)[^:]*: (.*)", message)
-    if match:
-        line, column, reason = match.groups()
-        return f"{line}:{column}: {reason}"
-    return f" {message}"
+    reason = re.sub(r" \(line \d+\)$", "", re.sub(r"^Parser error [^:]*: ", "", message))
+    if error.lineno is not None and error.offset is not None:
+        return f"{error.lineno}:{error.offset}: {reason}"
+    return f" {reason}"
 
 
 def parse_file(path: Path) -> list[ox.Triple]:
     """The triples of an RDF file, or a one-line InputError naming file, line and column."""
     rdf_format = rdf_format_of(path)
-    try:
-        data = path.read_bytes()
-        quads = ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri())
+    with _reading(path, "read"):
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            _check_xml(path)
+        quads = ox.parse(path.read_bytes(), format=rdf_format, base_iri=path.resolve().as_uri())
         return [quad.triple for quad in quads]
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except SyntaxError as error:
-        raise InputError(f"{path}:{_rdf_syntax_message(error)}") from None
-    except (OSError, ValueError) as error:
-        raise InputError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
 
 
 EXPORT_FORMATS = ("ttl", "trig", "nt", "jsonld")
@@ -302,14 +370,34 @@ def _sorted_prefixes(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:count]) + lines[count:])
 
 
-def rdflib_dataset(nquads: bytes) -> Any:
-    """An rdflib Dataset (queried as the union of its graphs) of N-Quads."""
+def _rdflib_triple(triple: Any) -> tuple[Any, Any, Any]:
+    """An Oxigraph triple as rdflib terms (the ones rdflib's N-Triples parser would make)."""
+    return tuple(
+        to_rdflib(from_oxigraph(t)) for t in (triple.subject, triple.predicate, triple.object)
+    )
+
+
+def rdflib_dataset(quads: Iterable[ox.Quad]) -> Any:
+    """An rdflib Dataset (queried as the union of its graphs) of Oxigraph quads.
+
+    Terms are converted one by one: rdflib's N-Quads parser rescans its whole buffer for
+    every 2 KB it reads, so one literal of a few megabytes took minutes to parse.
+    """
     from rdflib import Dataset
 
     from graph.namespaces import bind_prefixes
 
     dataset = bind_prefixes(Dataset(default_union=True))
-    dataset.parse(data=nquads, format="nquads")
+    graphs: dict[Any, Any] = {}
+    for quad in quads:
+        name = quad.graph_name
+        if name not in graphs:
+            graphs[name] = (
+                dataset.default_context
+                if isinstance(name, ox.DefaultGraph)
+                else dataset.graph(to_rdflib(from_oxigraph(name)))
+            )
+        graphs[name].add(_rdflib_triple(quad))
     return dataset
 
 
@@ -319,8 +407,10 @@ def rdflib_graph(triples: list[ox.Triple]) -> Any:
 
     from graph.namespaces import bind_prefixes
 
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return bind_prefixes(Graph()).parse(data=data, format="nt")
+    graph = bind_prefixes(Graph())
+    for triple in triples:
+        graph.add(_rdflib_triple(triple))
+    return graph
 
 
 def memory_store(files: list[Path]) -> ox.Store:
@@ -332,23 +422,27 @@ def memory_store(files: list[Path]) -> ox.Store:
 
 
 class RdflibAnswer(Answer):
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: Any, origin: str = "<query>") -> None:
         self._result = result
+        self._origin = origin
         self.form = "SELECT" if result.type == "SELECT" else result.type
         if self.form == "DESCRIBE":
             self.form = "CONSTRUCT"
         self.variables = [str(v) for v in result.vars] if self.form == "SELECT" else []
 
     def rows(self) -> Iterator[tuple[Term | None, ...]]:
-        for row in self._result:
-            yield tuple(from_rdflib(term) for term in row)
+        with _answering(self._origin, (Exception,)):  # rdflib raises all kinds
+            for row in self._result:
+                yield tuple(from_rdflib(term) for term in row)
 
     def boolean(self) -> bool:
-        return bool(self._result.askAnswer)
+        with _answering(self._origin, (Exception,)):
+            return bool(self._result.askAnswer)
 
     def triples(self) -> Iterator[tuple[Term, Term, Term]]:
-        for triple in self._result.graph:
-            yield tuple(from_rdflib(term) for term in triple)
+        with _answering(self._origin, (Exception,)):
+            for triple in self._result.graph:
+                yield tuple(from_rdflib(term) for term in triple)
 
 
 def from_rdflib(term: Any) -> Term | None:
@@ -391,8 +485,11 @@ class RdflibEngine:
         output.write(serialize(store, fmt))
 
     def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+        import rdflib.plugins.sparql
         from pyparsing import ParseException
         from rdflib.plugins.sparql import prepareQuery
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches or reads files
 
         try:
             prepared = prepareQuery(text, initNs=PREFIXES)
@@ -404,6 +501,6 @@ class RdflibEngine:
             raise InputError(f"{origin}: bad SPARQL: {error}") from None
         initial = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
-            return RdflibAnswer(self._dataset.query(prepared, initBindings=initial))
+            return RdflibAnswer(self._dataset.query(prepared, initBindings=initial), origin)
         except Exception as error:
             raise InputError(f"{origin}: query failed: {error}") from None

@@ -21,9 +21,10 @@ from graph import __version__
 from graph.atomic import locked, write_atomic
 from graph.errors import InputError
 from graph.project import Project
-from graph.store import load_file
+from graph.store import check_file, load_file
 
 STORE_FORMAT = 1
+CHECKED_SIZE = 16 * 1024 * 1024
 
 
 def _fingerprint(path: Path) -> list[int]:
@@ -183,23 +184,37 @@ def load(
     rebuild: Callable[[Project], object],
     progress: Callable[[Path], Callable[[int], None] | None] | None = None,
 ) -> list[str]:
-    """Load RDF files into the store, each into the named graph of its file IRI."""
+    """Load RDF files into the store, each into the named graph of its file IRI.
+
+    Files up to CHECKED_SIZE are parsed in full first, so a bad one leaves `out/` as it
+    was; a larger bad file is taken out of the store again once its error shows (a second
+    parse of a large file would cost as much as loading it).
+    """
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+        if path.stat().st_size <= CHECKED_SIZE:
+            check_file(path)
     store = open_store(project, rebuild, writable=True)
     manifest = Manifest.read(manifest_path(project))
     assert manifest is not None  # open_store leaves a current manifest
-    manifest_path(project).unlink()
+    manifest_path(project).unlink()  # until it is back, the store counts as half-written
     graphs = []
     for path in files:
-        graph = path.resolve().as_uri()
-        if store.contains_named_graph(ox.NamedNode(graph)):
-            store.clear_graph(ox.NamedNode(graph))
-        load_file(store, path, graph, progress(path) if progress else None)
-        manifest.loaded = [e for e in manifest.loaded if e.graph != graph]
-        manifest.loaded.append(Loaded(graph, str(path.resolve()), _fingerprint(path)))
-        graphs.append(graph)
+        graph = ox.NamedNode(path.resolve().as_uri())
+        if store.contains_named_graph(graph):
+            store.clear_graph(graph)
+        try:
+            load_file(store, path, graph.value, progress(path) if progress else None)
+        except InputError:
+            store.remove_graph(graph)
+            manifest.loaded = [e for e in manifest.loaded if e.graph != graph.value]
+            store.flush()
+            manifest.write(manifest_path(project))
+            raise
+        manifest.loaded = [e for e in manifest.loaded if e.graph != graph.value]
+        manifest.loaded.append(Loaded(graph.value, str(path.resolve()), _fingerprint(path)))
+        graphs.append(graph.value)
     store.flush()
     manifest.write(manifest_path(project))
     return graphs
