@@ -307,6 +307,8 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, term = value.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="--param")
+        if name.lstrip("?$") in params:
+            raise click.BadParameter(f"?{name.lstrip('?$')} is bound twice", param_hint="--param")
         params[name.lstrip("?$")] = term
     return params
 

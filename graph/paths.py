@@ -96,6 +96,8 @@ def find_node(engine: Engine, name: str) -> Term:
 
     A name that matches no label exactly may match the start of one label, if only one.
     """
+    if not name.strip():
+        raise InputError("a node name cannot be empty")
     prefix, _, local = name.partition(":")
     if name.startswith("<") and name.endswith(">"):
         return _known(engine, name, name[1:-1])

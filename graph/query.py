@@ -98,6 +98,8 @@ def prepare(
     query: QueryText, params: dict[str, str] | None = None, services: tuple[str, ...] = ()
 ) -> Request:
     """Check a query before any store is opened: sandbox, syntax, parameters."""
+    if not query.text.strip():
+        raise InputError(f"{query.origin}: the query is empty")
     shape = sandbox.check(query.text, query.origin, services)
     if not services:  # safe to try on an empty store: it can reach nothing
         OxigraphEngine(ox.Store()).query(query.text, query.origin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -141,9 +142,16 @@ def to_json(variables: list[str], rows: Rows) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_term(term: Term) -> str:
     from xml.sax.saxutils import escape, quoteattr  # it imports urllib: only when needed
 
+    if _NOT_XML.search(term.value):
+        raise InputError(
+            "a value holds control characters that XML 1.0 cannot carry: use --format json"
+        )
     if term.kind == "iri":
         return f"<uri>{escape(term.value)}</uri>"
     if term.kind == "bnode":

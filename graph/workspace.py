@@ -191,6 +191,8 @@ def load(
     parse of a large file would cost as much as loading it).
     """
     for path in files:
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not an RDF file")
         if not path.is_file():
             raise InputError(f"{path}: no such file")
         if path.stat().st_size <= CHECKED_SIZE:
