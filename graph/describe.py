@@ -18,6 +18,9 @@ from graph.namespaces import MG, OA, bind_prefixes
 
 LABELS = (RDFS.label, SKOS.prefLabel)
 STATEMENT = (RDF.subject, RDF.predicate, RDF.object)
+# rdflib makes a new URIRef on every RDF.type or MG.evidence: the hot paths use these.
+_TYPE, _SUBCLASS_OF, _COMMENT = RDF.type, RDFS.subClassOf, RDFS.comment
+_EVIDENCE, _STATUS, _SELECTOR, _EXACT = MG.evidence, MG.status, OA.hasSelector, OA.exact
 # A local name that rdflib's split_uri keeps whole (letters, digits, "-" and "_", not
 # starting with a digit or "-"), so that its curie() is namespace prefix + ":" + name.
 _SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -53,23 +56,23 @@ class Index:
             else:
                 found.append(o)
         self.by_subject = by_subject
-        self._pairs: dict[Node, list[tuple[Node, Node]]] = {}
+        self._pairs: dict[Node, list[tuple[Node, Node]]] | None = None
         self._ancestors: dict[Node, frozenset[Node]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
         return self.by_subject.get(subject, {}).get(predicate, _NONE)
 
-    def value(self, subject: Node, predicate: Node) -> Node | None:
-        return next(iter(self.objects(subject, predicate)), None)
-
     def pairs(self, predicate: Node) -> list[tuple[Node, Node]]:
         """The (subject, object) pairs of the triples with this predicate."""
-        found = self._pairs.get(predicate)
-        if found is None:  # rdflib's own index by predicate answers this in one call
-            found = self._pairs[predicate] = [
-                pair for g in self.graphs for pair in g.subject_objects(predicate)
-            ]
-        return found
+        if self._pairs is None:  # grouped by predicate on first use, for all of them
+            self._pairs = {}
+            for s, objects in self.by_subject.items():
+                for p, found in objects.items():
+                    pairs = self._pairs.get(p)
+                    if pairs is None:
+                        pairs = self._pairs[p] = []
+                    pairs.extend([(s, o) for o in found])
+        return self._pairs.get(predicate, [])
 
     def ancestors(self, cls: Node) -> frozenset[Node]:
         """cls and every class it is a rdfs:subClassOf, directly or not."""
@@ -78,7 +81,7 @@ class Index:
             seen = {cls}
             todo = [cls]
             while todo:
-                for parent in self.objects(todo.pop(), RDFS.subClassOf):
+                for parent in self.objects(todo.pop(), _SUBCLASS_OF):
                     if parent not in seen:
                         seen.add(parent)
                         todo.append(parent)
@@ -127,19 +130,20 @@ class Describer:
                 self._claims_about.setdefault(end, []).append(evidence)
 
     def _claim(self, claim: Node) -> tuple[tuple[Node, Node, Node], Evidence]:
+        """The statement a claim reifies, and how the claim shows in a tooltip."""
         index = self.index
         facts = index.by_subject.get(claim, {})
         s, p, o = (facts.get(part, (None,))[0] for part in STATEMENT)
         quotes = {
             str(exact)
-            for evidence in facts.get(MG.evidence, _NONE)
-            for selector in index.objects(evidence, OA.hasSelector)
-            for exact in index.objects(selector, OA.exact)
+            for evidence in facts.get(_EVIDENCE, _NONE)
+            for selector in index.objects(evidence, _SELECTOR)
+            for exact in index.objects(selector, _EXACT)
         }
-        comments = {str(c) for c in facts.get(RDFS.comment, _NONE)}
+        comments = {str(c) for c in facts.get(_COMMENT, _NONE)}
         body = [f"  \u201e{q}\u201c" for q in sorted(quotes)]
         body += [f"  {c}" for c in sorted(comments)]
-        status = self.status(facts.get(MG.status, (None,))[0])
+        status = self.status(facts.get(_STATUS, (None,))[0])
         head = f"\u2022 {self.statement(s, p, o)}" if None not in (s, p, o) else ""
         return (s, p, o), (head, status, tuple(body))
 
@@ -171,15 +175,12 @@ class Describer:
         except (KeyError, ValueError):
             return str(iri)
 
-    def _labels(self, term: Node) -> tuple[Literal, ...]:
-        """The term's labels: German first, then English, then the other languages."""
-        return self._naming(term)[1]
-
     def label(self, term: Node) -> str:
         """The English label, else German, else any label, else the prefixed name."""
         return self._naming(term)[0]
 
     def _naming(self, term: Node) -> tuple[str, tuple[Literal, ...]]:
+        """label(term), and the term's labels: German, English, then the other languages."""
         found = self._named.get(term)
         if found is None:
             facts = self.index.by_subject.get(term, {})
@@ -242,12 +243,12 @@ class Describer:
             lines.extend(body)
         return lines
 
-    def node_title(self, node: URIRef, values: Iterable[tuple[Node, Node]]) -> str:
+    def node_title(self, node: URIRef, values: Collection[tuple[Node, Node]]) -> str:
         name, labels = self._naming(node)
         lines = [name]
         lines += [f"label ({lit.language or '-'}): {lit}" for lit in labels]
         lines.append(f"IRI: {self.qname(node)}")
-        types = self.index.objects(node, RDF.type)
+        types = self.index.objects(node, _TYPE)
         if types:
             lines.append("type: " + ", ".join(sorted(map(self.qname, types))))
         if values:
@@ -258,10 +259,43 @@ class Describer:
         return "\n".join(lines)
 
     def statement(self, s: Node, p: Node, o: Node) -> str:
-        target = self.value(o) if isinstance(o, Literal) else self.label(o)
+        # isinstance(o, URIRef) first: a miss on rdflib's term classes is slow (ABCMeta)
+        literal = not isinstance(o, URIRef) and isinstance(o, Literal)
+        target = self.value(o) if literal else self.label(o)
         return f"{self.label(s)} \u2014 {self.predicate(p)} \u2192 {target}"
 
     def edge_title(self, edge: tuple[URIRef, URIRef, URIRef]) -> str:
         title = f"{self.statement(*edge)}\n{self.qname(edge[1])}"
         claims = self._claims_of.get(edge)
         return "\n".join([title, *self.evidence(claims)]) if claims else title
+
+    # In bulk, for large views: the same texts as above, with fewer calls per item.
+
+    def node_texts(
+        self, nodes: Iterable[URIRef], values: dict[Node, list[tuple[Node, Node]]]
+    ) -> list[tuple[str, str]]:
+        """(label(node), node_title(node, values[node])) for each node."""
+        return [
+            (self._naming(node)[0], self.node_title(node, values.get(node, _NONE)))
+            for node in nodes
+        ]
+
+    def edge_texts(self, edges: Iterable[tuple[URIRef, URIRef, URIRef]]) -> list[tuple[str, str]]:
+        """(predicate(p), edge_title(edge)) for each edge (s, p, o) between two IRIs."""
+        named, naming, claims_of = self._named, self._naming, self._claims_of
+        about: dict[Node, tuple[str, str]] = {}  # predicate -> its label, its qname
+        texts = []
+        for edge in edges:
+            s, p, o = edge
+            predicate = about.get(p)
+            if predicate is None:
+                predicate = about[p] = (self.predicate(p), self.qname(p))
+            label = predicate[0]
+            source = (named.get(s) or naming(s))[0]
+            target = (named.get(o) or naming(o))[0]
+            title = f"{source} \u2014 {label} \u2192 {target}\n{predicate[1]}"
+            claims = claims_of.get(edge)
+            if claims:
+                title = "\n".join([title, *self.evidence(claims)])
+            texts.append((label, title))
+        return texts

@@ -1,32 +1,23 @@
 """The rendered page in a real headless Chromium: drawn, no console errors, no injection.
 
-The test copies the page into a temporary folder with two small scripts added: one at
-the top of <head> that records errors (uncaught exceptions, failed loads, console.error
-and console.warn), one before </body> that waits for the network, hovers the node with
-the hostile label so vis-network shows its tooltip, and writes what it saw as JSON into
-the DOM. Chromium runs it from file:// with virtual time and no name resolution (so
-nothing can come from the network) and prints the DOM with --dump-dom.
+tests/chromium.py drives the browser. The small page's probe waits until the network is
+drawn and no node moves any more, hovers the node with the hostile label so vis-network
+shows its tooltip, and reports what it saw. The large page (more nodes than
+LAYOUT_THRESHOLD, so laid out here, without physics) must be drawn without errors.
 """
 
 from __future__ import annotations
 
-import contextlib
-import html
 import json
-import os
-import re
-import shutil
-import signal
-import subprocess
 from pathlib import Path
 
+import chromium
 import pytest
 from rdflib import RDFS, Graph, Literal
+from test_render import corporate_graph
 
 from graph.namespaces import KG, OA
-from graph.render import render_graph
-
-CHROMIUM_TIMEOUT = 90  # seconds of wall time for one page; it takes about one
+from graph.render import LAYOUT_THRESHOLD, render_graph
 
 HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
 HOSTILE_DE = "xAI <script>window.pwned=1</script>"
@@ -57,51 +48,21 @@ kg:quote a oa:SpecificResource ; oa:hasSource kg:article ; oa:hasSelector kg:quo
 """
 EXPECTED_NODES = 5  # elon-musk, spacex, xai, launch, grok
 EXPECTED_EDGES = 5
+LARGE_NODES = 2000  # 400 people, 1,600 companies
+LARGE_EDGES = 4000
 
-RECORDER = """<script>
-window.__problems = [];
-window.addEventListener("error", function (event) {
-  var target = event.target && event.target !== window ? event.target.outerHTML : "";
-  window.__problems.push("error: " + (event.message || target));
-}, true);
-window.addEventListener("unhandledrejection", function (event) {
-  window.__problems.push("unhandled rejection: " + event.reason);
-});
-["error", "warn"].forEach(function (level) {
-  var original = console[level];
-  console[level] = function () {
-    window.__problems.push(level + ": " + Array.prototype.join.call(arguments, " "));
-    return original.apply(console, arguments);
-  };
-});
-</script>"""
-
-PROBE = """<script>
-(function () {
+HOVER_PROBE = (
+    """<script>
+(function () {"""
+    + chromium.PROBE_LIBRARY
+    + """
   var report = {steps: []};
   var started = Date.now();
-  function finish() {
+  function done() {
     report.pwned = typeof window.pwned === "undefined" ? null : String(window.pwned);
-    report.problems = window.__problems;
     report.heading = document.querySelector("h1").textContent;
     report.pageElements = document.querySelectorAll("body img, body a, h1 *").length;
-    var out = document.createElement("pre");
-    out.id = "probe-result";
-    out.textContent = JSON.stringify(report);
-    document.body.appendChild(out);
-  }
-  function canvas() { return document.querySelector("#mynetwork canvas"); }
-  function painted() {  // read a copy, so that repeated reads draw no performance warning
-    var c = canvas();
-    var copy = document.createElement("canvas");
-    copy.width = c.width;
-    copy.height = c.height;
-    var context = copy.getContext("2d", {willReadFrequently: true});
-    context.drawImage(c, 0, 0);
-    var pixels = context.getImageData(0, 0, c.width, c.height).data;
-    var count = 0;
-    for (var i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) { count += 1; } }
-    return count;
+    finish(report);
   }
   // Wait (in virtual time) until the network is drawn and no node moves any more.
   var last = null;
@@ -109,7 +70,7 @@ PROBE = """<script>
     var now = JSON.stringify(network.getPositions());
     if (painted() > 0 && now === last) { measure(); return; }
     last = now;
-    if (Date.now() - started > 12000) { report.error = "never settled"; finish(); return; }
+    if (Date.now() - started > 12000) { report.error = "never settled"; done(); return; }
     setTimeout(settle, 250);
   }
   function measure() {
@@ -132,10 +93,10 @@ PROBE = """<script>
       report.tooltipElements = tip.querySelectorAll("*").length - tip.children.length;
       report.tooltipChildren = Array.prototype.map.call(tip.children, function (e) {
         return e.tagName + "." + e.className; });
-      finish();
+      done();
       return;
     }
-    if (attempt === 8) { report.error = "no tooltip"; finish(); return; }
+    if (attempt === 8) { report.error = "no tooltip"; done(); return; }
     var id = HOSTILE_ID;
     var at = network.canvasToDOM(network.getPositions([id])[id]);
     var box = canvas().getBoundingClientRect();
@@ -144,10 +105,11 @@ PROBE = """<script>
     setTimeout(function () { hover(attempt + 1); }, 500);
   }
   window.addEventListener("load", function () {
-    try { settle(); } catch (e) { report.error = String(e); finish(); }
+    try { settle(); } catch (e) { report.error = String(e); done(); }
   });
 })();
 </script>"""
+)
 
 
 def hostile_graph() -> Graph:
@@ -158,78 +120,32 @@ def hostile_graph() -> Graph:
     return graph
 
 
-def instrument(page: str, hostile_id: str) -> str:
-    assert page.count("<head>") == 1 and page.count("</body>") == 1
-    probe = PROBE.replace("HOSTILE_ID", json.dumps(hostile_id))
-    return page.replace("<head>", "<head>\n" + RECORDER, 1).replace("</body>", probe + "</body>", 1)
-
-
-def run_chromium(chromium: str, url: str, profile: Path) -> tuple[str, str]:
-    """Chromium's --dump-dom of url, and its log; its whole process group ends with it."""
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--disable-dev-shm-usage",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-        "--virtual-time-budget=20000",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--dump-dom",
-        url,
-    ]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=CHROMIUM_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        stdout, stderr = process.communicate()
-        pytest.fail(f"chromium did not finish in {CHROMIUM_TIMEOUT} s\n{stderr[-3000:]}")
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # helpers that outlive the browser
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 0, stderr[-3000:]
-    return stdout, stderr
-
-
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium")
+def chromium_path() -> str:
+    path = chromium.find()
     if path is None:
         pytest.skip("chromium not installed")
     return path
 
 
 @pytest.fixture(scope="module")
-def report(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("browser")
-    page = folder / "page.html"
-    page.write_text(
-        instrument(render_graph(hostile_graph(), HOSTILE_TITLE), str(KG.xai)), encoding="utf-8"
-    )
-    dom, log = run_chromium(chromium, page.as_uri(), folder / "profile")
-    found = re.search(r'<pre id="probe-result">(.*?)</pre>', dom, re.S)
-    assert found, f"the probe wrote no result\n{dom[-2000:]}\n{log[-3000:]}"
-    result = json.loads(html.unescape(found.group(1)))
-    result["console"] = [line for line in log.splitlines() if ":CONSOLE" in line]
-    return result
+def report(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    page = render_graph(hostile_graph(), HOSTILE_TITLE)
+    probe = HOVER_PROBE.replace("HOSTILE_ID", json.dumps(str(KG.xai)))
+    return open_page(chromium_path, page, probe, tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def large_report(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    page = render_graph(corporate_graph(400, 1600, LARGE_EDGES), "Large")
+    return open_page(chromium_path, page, chromium.DRAWN_PROBE, tmp_path_factory.mktemp("large"))
+
+
+def open_page(chromium_path: str, page: str, probe: str, folder: Path) -> dict:
+    try:
+        return chromium.open_page(chromium_path, page, probe, folder)
+    except chromium.ChromiumError as error:
+        pytest.fail(str(error))
 
 
 def test_probe_ran_every_step(report):
@@ -260,3 +176,15 @@ def test_hostile_label_shows_as_text_and_does_not_run(report):
     assert report["tooltipElements"] == 0  # nothing below the one text box
     assert report["heading"] == HOSTILE_TITLE
     assert report["pageElements"] == 0
+
+
+def test_large_page_is_drawn_from_fixed_positions_without_errors(large_report):
+    assert large_report.get("error") is None
+    assert LARGE_NODES > LAYOUT_THRESHOLD
+    assert large_report["canvas"] is True
+    assert large_report["nodes"] == large_report["drawnNodes"] == LARGE_NODES
+    assert large_report["edges"] == LARGE_EDGES
+    assert large_report["physics"] is False
+    assert large_report["paintedPixels"] > 1000
+    assert large_report["problems"] == []
+    assert large_report["console"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -10,7 +11,13 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
 from graph.namespaces import KG, MG, OA
-from graph.render import FAMILIES, render_construct, render_graph, vertical_integration_view
+from graph.render import (
+    FAMILIES,
+    LAYOUT_THRESHOLD,
+    render_construct,
+    render_graph,
+    vertical_integration_view,
+)
 
 HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
 HOSTILE_DE = "xAI <script>window.pwned=1</script>"
@@ -134,6 +141,32 @@ def sample_graph() -> Graph:
     return graph
 
 
+def corporate_graph(people: int, companies: int, links: int, seed: int = 7) -> Graph:
+    """People and companies with English and German labels, joined by mg:controls and
+    mg:owns, the owners picked in proportion to what they hold already."""
+    rnd = random.Random(seed)
+    graph = Graph()
+    graph.add((MG.Company, RDFS.subClassOf, MG.Organization))
+    owners = [KG[f"person-{i}"] for i in range(people)]
+    companies_ = [KG[f"company-{i}"] for i in range(companies)]
+    for i, person in enumerate(owners):
+        graph.add((person, RDF.type, MG.Person))
+        graph.add((person, RDFS.label, Literal(f"Person {i}", lang="en")))
+    for i, company in enumerate(companies_):
+        graph.add((company, RDF.type, MG.Company))
+        graph.add((company, RDFS.label, Literal(f"Company {i}", lang="en")))
+        graph.add((company, RDFS.label, Literal(f"Firma {i}", lang="de")))
+    pool = owners + companies_
+    edges = set()
+    while len(edges) < links:
+        owner, owned = rnd.choice(pool), rnd.choice(companies_)
+        if owner != owned and (owner, owned) not in edges:
+            edges.add((owner, owned))
+            pool.append(owner)
+            graph.add((owner, rnd.choice((MG.controls, MG.owns)), owned))
+    return graph
+
+
 def network_data(html: str) -> tuple[list[dict], list[dict], dict]:
     """The nodes, edges and options that the page hands to vis-network."""
 
@@ -143,8 +176,8 @@ def network_data(html: str) -> tuple[list[dict], list[dict], dict]:
         return value
 
     return (
-        json_after("nodes = new vis.DataSet("),
-        json_after("edges = new vis.DataSet("),
+        json_after('<script type="application/json" id="node-data">'),
+        json_after('<script type="application/json" id="edge-data">'),
         json_after("var options = "),
     )
 
@@ -317,6 +350,97 @@ def test_layout_is_seeded_and_physics_settles(page):
     assert options["physics"]["solver"] == "barnesHut"
     assert options["physics"]["stabilization"]["enabled"] is True
     assert options["physics"]["stabilization"]["iterations"] <= 1000
+
+
+def test_small_view_has_physics_and_no_fixed_positions(nodes):
+    assert not any("x" in node or "y" in node for node in nodes.values())
+
+
+@pytest.fixture(scope="module")
+def large_page() -> str:
+    return render_graph(corporate_graph(120, 480, 1200), "Large")
+
+
+def test_large_view_gets_fixed_positions_and_no_physics(large_page):
+    nodes, edges, options = network_data(large_page)
+    assert len(nodes) == 600 > LAYOUT_THRESHOLD
+    assert len(edges) == 1200
+    assert all(type(n["x"]) is int and type(n["y"]) is int for n in nodes)
+    assert len({(n["x"], n["y"]) for n in nodes}) == len(nodes)  # no two on one spot
+    assert options["physics"] == {"enabled": False}
+    assert options["layout"]["improvedLayout"] is False
+    assert options["edges"]["smooth"]["enabled"] is False
+    # The rest of the look stays: shapes and colours by family, labels, tooltips.
+    assert {n["family"] for n in nodes} == {"person", "organisation"}
+    assert all(n["label"] and n["title"] for n in nodes)
+    assert 'id="notice"' not in large_page
+
+
+def test_linked_nodes_lie_closer_to_their_neighbours_than_to_the_rest(large_page):
+    nodes, edges, _ = network_data(large_page)
+    at = {n["id"]: complex(n["x"], n["y"]) for n in nodes}
+    linked = sorted(abs(at[e["from"]] - at[e["to"]]) for e in edges)
+    pairs = zip(nodes, reversed(nodes), strict=True)
+    everyone = sorted(abs(at[a["id"]] - at[b["id"]]) for a, b in pairs)
+    assert linked[len(linked) // 2] < everyone[len(everyone) // 2] / 2  # medians
+
+
+def test_large_view_gives_the_same_bytes_whatever_the_triple_order(large_page):
+    shuffled = Graph()
+    triples_ = list(corporate_graph(120, 480, 1200))
+    random.Random(1).shuffle(triples_)
+    for triple in triples_:
+        shuffled.add(triple)
+    assert render_graph(shuffled, "Large") == large_page
+
+
+@pytest.mark.parametrize("count", [LAYOUT_THRESHOLD, LAYOUT_THRESHOLD + 1])
+def test_fixed_positions_start_just_past_the_threshold(count):
+    graph = Graph()
+    for i in range(count):
+        graph.add((KG[f"company-{i:04d}"], RDF.type, MG.Company))
+    nodes, _, options = network_data(render_graph(graph, "Unlinked"))
+    assert len(nodes) == count
+    large = count > LAYOUT_THRESHOLD
+    assert options["physics"].get("enabled", True) is not large
+    assert all(("x" in n and "y" in n) is large for n in nodes)
+
+
+def test_cut_down_view_says_so_and_keeps_the_best_connected_nodes():
+    graph = Graph()
+    for hub, leaves in (("hub-a", 5), ("hub-b", 4), ("hub-c", 3)):
+        for i in range(leaves):
+            graph.add((KG[hub], MG.controls, KG[f"{hub}-leaf-{i}"]))
+    for i in range(10):
+        graph.add((KG[f"alone-{i}"], RDF.type, MG.Company))
+    page = render_graph(graph, "Cut down", max_nodes=5)
+    nodes, edges, _ = network_data(page)
+    # 3 hubs, 12 leaves, 10 alone; of the leaves (one edge each) the first by IRI
+    kept = {KG["hub-a"], KG["hub-b"], KG["hub-c"], KG["hub-a-leaf-0"], KG["hub-a-leaf-1"]}
+    assert {n["id"] for n in nodes} == {str(n) for n in kept}
+    assert triples(edges) == {
+        (KG[hub], MG.controls, KG[leaf])
+        for hub, leaf in (("hub-a", "hub-a-leaf-0"), ("hub-a", "hub-a-leaf-1"))
+    }
+    notice = re.search(r'<p id="notice" role="status">(.*?)</p>', page, re.S)
+    assert notice
+    assert notice.group(1) == "Showing 5 of 25 nodes: those with the most edges."
+    # Below the limit, no notice.
+    assert 'id="notice"' not in render_graph(graph, "Whole", max_nodes=25)
+
+
+def test_max_nodes_must_be_positive():
+    with pytest.raises(ValueError, match="max_nodes must be at least 1, not 0"):
+        render_graph(sample_graph(), "None", max_nodes=0)
+
+
+def test_cut_down_applies_to_construct_pages_too():
+    graph = Graph()
+    for i in range(6):
+        graph.add((KG.hub, MG.owns, KG[f"company-{i}"]))
+    nodes, edges, _ = network_data(render_construct(graph, "Construct", max_nodes=3))
+    assert {n["id"] for n in nodes} == {str(KG.hub), str(KG["company-0"]), str(KG["company-1"])}
+    assert len(edges) == 2
 
 
 def test_only_keeps_those_nodes_and_the_edges_between_them():
