@@ -42,10 +42,16 @@ def _declared_source(triples: list[ox.Triple], path: Path) -> tuple[str, bool]:
 
 @dataclass(frozen=True)
 class Assembly:
-    """The assembled graphs (in an in-memory store) and the files each came from."""
+    """The assembled graphs (in an in-memory store) and the files each came from.
+
+    `dataset` holds the same quads with every literal as its file writes it: the store
+    keeps literals in canonical form ("01"^^xsd:integer as "1"), so exports are written
+    from the dataset.
+    """
 
     store: ox.Store
     files: dict[str, list[Path]]
+    dataset: ox.Dataset
 
     @property
     def origins(self) -> dict[str, Path]:
@@ -87,7 +93,7 @@ def assemble(project: Project, verify_quotes: bool = True) -> Assembly:
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     store = ox.Store()
     store.extend(dataset)
-    assembly = Assembly(store, files)
+    assembly = Assembly(store, files, dataset)
     if verify_quotes:
         check_quotes(assembly.engine, project.seeds_dir, assembly.origins)
     return assembly
@@ -104,7 +110,9 @@ def build(project: Project) -> dict[Path, int]:
     atomically, so a failed build leaves the previous outputs as they were.
     """
     assembly = assemble(project)
-    outputs = {output_path(project, fmt): serialize(assembly.store, fmt) for fmt in EXPORT_FORMATS}
+    outputs = {
+        output_path(project, fmt): serialize(assembly.dataset, fmt) for fmt in EXPORT_FORMATS
+    }
     write_store(project, assembly.store, assembly.files)
     for path, data in outputs.items():
         write_atomic(path, data)

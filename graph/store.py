@@ -32,7 +32,19 @@ RDF_FORMATS = {
     "owl": ox.RdfFormat.RDF_XML,
     "xml": ox.RdfFormat.RDF_XML,
 }
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+# Where str.splitlines() breaks a line, as \\uXXXX (N-Triples allows the escape in IRIs
+# and strings): a term stays on one line for every reader of lines.
+_LINE_BREAKS = {c: f"\\u{ord(c):04X}" for c in "\x0b\x1c\x1d\x1e\x85\u2028\u2029"}
+_IRI_ESCAPES = str.maketrans(_LINE_BREAKS)
+_ESCAPES = str.maketrans(
+    {**_LINE_BREAKS, "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    | {"\b": "\\b", "\f": "\\f"}
+)
+# Non-ASCII white space (U+00A0, U+2028, U+3000 ...), which IRIs may hold: rdflib's
+# N-Triples parser ends an IRI at the first character that matches `\\s`.
+_SPACE_ESCAPES = str.maketrans(
+    {chr(c): f"\\u{c:04X}" for c in range(0x80, 0x3001) if chr(c).isspace()}
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -47,7 +59,7 @@ class Term:
     def n3(self) -> str:
         """The term in N-Triples syntax (escaped, on one line)."""
         if self.kind == "iri":
-            return f"<{self.value}>"
+            return f"<{self.value.translate(_IRI_ESCAPES)}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
         text = f'"{self.value.translate(_ESCAPES)}"'
@@ -348,19 +360,40 @@ def parse_file(path: Path) -> list[ox.Triple]:
 EXPORT_FORMATS = ("ttl", "trig", "nt", "jsonld")
 
 
-def serialize(store: ox.Store, fmt: str) -> bytes:
-    """The store's graphs, byte-stable: TriG keeps the graphs, other formats merge them.
+def serialize(store: ox.Store | ox.Dataset, fmt: str) -> bytes:
+    """The graphs of a store or dataset, byte-stable: TriG keeps the graphs, other
+    formats merge them.
 
     Quads are sorted, so the same graphs always give the same bytes.
     """
+    quads = sorted(store, key=str)
+    prefixes = _readable_prefixes(quads)
     if fmt == "trig":
-        data = ox.serialize(sorted(store, key=str), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     else:
-        triples = sorted({quad.triple for quad in store}, key=str)
-        data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
+        triples = sorted({quad.triple for quad in quads}, key=str)
+        data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
     if fmt == "jsonld":
         return (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
+    if fmt == "nt":  # the same terms: no other N-Triples token can hold such a space
+        data = data.decode("utf-8").translate(_SPACE_ESCAPES).encode("utf-8")
     return _sorted_prefixes(data)
+
+
+def _readable_prefixes(quads: list[ox.Quad]) -> dict[str, str]:
+    """The prefixes, less any under which an IRI ends in ".": Oxigraph would write it as
+    `kg:a\\.`, valid Turtle that rdflib cannot read (RDFLib/rdflib#933)."""
+    iris = {
+        term.value
+        for quad in quads
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name)
+        if isinstance(term, ox.NamedNode) and term.value.endswith(".")
+    }
+    return {
+        prefix: namespace
+        for prefix, namespace in PREFIXES.items()
+        if not any(iri.startswith(namespace) for iri in iris)
+    }
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
@@ -371,9 +404,11 @@ def _sorted_prefixes(data: bytes) -> bytes:
 
 
 def _rdflib_triple(triple: Any) -> tuple[Any, Any, Any]:
-    """An Oxigraph triple as rdflib terms (the ones rdflib's N-Triples parser would make)."""
+    """An Oxigraph triple as rdflib terms, literals as the store keeps them (by default
+    rdflib rewrites "2025-02-02Z"^^xsd:date as "2025-02-02", RDFLib/rdflib#803)."""
     return tuple(
-        to_rdflib(from_oxigraph(t)) for t in (triple.subject, triple.predicate, triple.object)
+        to_rdflib(from_oxigraph(t), normalize=False)
+        for t in (triple.subject, triple.predicate, triple.object)
     )
 
 
@@ -456,14 +491,14 @@ def from_rdflib(term: Any) -> Term | None:
     return Term("bnode" if isinstance(term, BNode) else "iri", str(term))
 
 
-def to_rdflib(term: Term) -> Any:
+def to_rdflib(term: Term, normalize: bool | None = None) -> Any:
     from rdflib import BNode, Literal, URIRef
 
     if term.kind == "iri":
         return URIRef(term.value)
     if term.kind == "bnode":
         return BNode(term.value)
-    return Literal(term.value, lang=term.language, datatype=term.datatype)
+    return Literal(term.value, lang=term.language, datatype=term.datatype, normalize=normalize)
 
 
 class RdflibEngine:
