@@ -114,8 +114,14 @@ class Source:
     data: tuple[Path, ...]
     timeout: float
     max_rows: int
+    endpoint: str | None = None
 
     def engine(self, project: Project):
+        if self.endpoint:
+            from graph.endpoint import RemoteEngine
+            from graph.remote import Endpoint
+
+            return RemoteEngine(Endpoint(self.endpoint, timeout=self.timeout or 30.0))
         if self.data:
             from graph.store import OxigraphEngine, memory_store
 
@@ -132,7 +138,7 @@ class Source:
 
     def holding(self, project: Project):
         """Keep the project's store current and unchanged while a command reads it."""
-        if self.data or self.store == "memory":
+        if self.endpoint or self.data or self.store == "memory":
             return contextlib.nullcontext()
         from graph.workspace import reading
 
@@ -155,8 +161,9 @@ def source_options(limits: bool):
 
     def decorate(function):
         @functools.wraps(function)
-        def wrapper(*args, store, data, timeout=0, max_rows=0, **kwargs):
-            return function(*args, source=Source(store, data, timeout, max_rows), **kwargs)
+        def wrapper(*args, store, data, endpoint=None, timeout=0, max_rows=0, **kwargs):
+            source = Source(store, data, timeout, max_rows, endpoint)
+            return function(*args, source=source, **kwargs)
 
         options = [
             click.option(
@@ -177,6 +184,12 @@ def source_options(limits: bool):
         ]
         if limits:
             options += [
+                click.option(
+                    "--endpoint",
+                    metavar="URL",
+                    help="Ask this SPARQL 1.1 Protocol endpoint instead (credentials from "
+                    "MUSKGRAPH_USER/MUSKGRAPH_PASSWORD or netrc).",
+                ),
                 click.option(
                     "--timeout",
                     type=click.FloatRange(min=0),
@@ -459,6 +472,72 @@ def graphs(project: Project) -> None:
     with source.holding(project):
         for graph, triples in run(source.engine(project), text).rows():
             click.echo(f"{int(triples.value):>10,}  {graph.text()}")
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL", help="The store's Graph Store URL.")
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="Send the graph, flattened, into this one named graph (default: one named graph "
+    "per source, as in the store).",
+)
+@click.option("--replace", is_flag=True, help="Replace the graphs instead of adding to them.")
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="The store's SPARQL Update URL: with --replace, all graphs are staged and swapped "
+    "in by one request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for the store at each step.",
+)
+@pass_project
+def push(
+    project: Project,
+    endpoint: str,
+    graph_iri: str | None,
+    replace: bool,
+    update_endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Upload the graph to a triple store over the Graph Store Protocol.
+
+    Sends every graph of the store (the project and loaded files) as N-Triples, each
+    into the named graph of the same name, or all of them flattened into --graph.
+    Credentials come from MUSKGRAPH_USER and MUSKGRAPH_PASSWORD, else from netrc.
+
+    \b
+    Examples:
+      muskgraph push --endpoint http://127.0.0.1:7878/store --replace
+      muskgraph push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\
+          --graph https://example.org/muskgraph
+    """
+    import pyoxigraph as ox
+
+    from graph.remote import Endpoint, push_graphs
+    from graph.store import serialize
+
+    target = Endpoint(endpoint, update_url=update_endpoint, store_url=endpoint, timeout=timeout)
+    source = Source("oxigraph", (), 0, 0)
+    with source.holding(project):
+        store = source.engine(project).store
+        if graph_iri:
+            graphs = {graph_iri: serialize(store, "nt")}
+        else:
+            names = sorted(store.named_graphs(), key=str)
+            graphs = {
+                name.value: store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+                for name in names
+            }
+    push_graphs(target, graphs, "application/n-triples", replace)
+    triples = sum(data.count(b"\n") for data in graphs.values())
+    click.echo(f"sent {triples:,} triples in {len(graphs)} graph(s) to {endpoint}", err=True)
 
 
 @main.command()

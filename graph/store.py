@@ -419,6 +419,7 @@ def rdflib_dataset(quads: Iterable[ox.Quad]) -> Any:
     every 2 KB it reads, so one literal of a few megabytes took minutes to parse.
     """
     from rdflib import Dataset
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from graph.namespaces import bind_prefixes
 
@@ -428,7 +429,7 @@ def rdflib_dataset(quads: Iterable[ox.Quad]) -> Any:
         name = quad.graph_name
         if name not in graphs:
             graphs[name] = (
-                dataset.default_context
+                dataset.graph(DATASET_DEFAULT_GRAPH_ID)
                 if isinstance(name, ox.DefaultGraph)
                 else dataset.graph(to_rdflib(from_oxigraph(name)))
             )
