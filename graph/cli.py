@@ -6,20 +6,21 @@ run, so a command pays only for what it needs at start-up.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
 from graph import __version__
 from graph.errors import MuskgraphError
 from graph.project import Project
+
+if TYPE_CHECKING:
+    from graph.sources import Source
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 VIEWS = ("graph", "vertical")
@@ -99,60 +100,9 @@ def _notice(message: str) -> None:
 
 
 def _rebuild(project: Project) -> None:
-    from graph.build import build as build_outputs
+    from graph.sources import build_again
 
-    _notice("the store is missing or out of date: building it")
-    build_outputs(project)
-
-
-@dataclass(frozen=True)
-class Source:
-    """What a reading command reads (the store, rdflib's memory store or files), and
-    the limits it runs under."""
-
-    store: str
-    data: tuple[Path, ...]
-    timeout: float
-    max_rows: int
-    endpoint: str | None = None
-
-    def engine(self, project: Project):
-        if self.endpoint:
-            from graph.endpoint import RemoteEngine
-            from graph.remote import Endpoint
-
-            return RemoteEngine(Endpoint(self.endpoint, timeout=self.timeout or 30.0))
-        if self.data:
-            from graph.store import OxigraphEngine, memory_store
-
-            return OxigraphEngine(memory_store(list(self.data)))
-        if self.store == "memory":
-            from graph.build import memory_dataset
-            from graph.store import RdflibEngine
-
-            return RdflibEngine(memory_dataset(project))
-        from graph.store import OxigraphEngine
-        from graph.workspace import open_store
-
-        return OxigraphEngine(open_store(project, _rebuild))
-
-    def holding(self, project: Project):
-        """Keep the project's store current and unchanged while a command reads it."""
-        if self.endpoint or self.data or self.store == "memory":
-            return contextlib.nullcontext()
-        from graph.workspace import reading
-
-        return reading(project, _rebuild, _notice)
-
-    def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
-        """`work(engine)`, in a child process stopped after the time limit."""
-        from graph.limits import within
-
-        with self.holding(project):
-            return within(self.timeout, lambda: work(self.engine(project)), what)
-
-
-T = TypeVar("T")
+    build_again(project, _notice)
 
 
 def source_options(limits: bool):
@@ -162,7 +112,9 @@ def source_options(limits: bool):
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, store, data, endpoint=None, timeout=0, max_rows=0, **kwargs):
-            source = Source(store, data, timeout, max_rows, endpoint)
+            from graph.sources import Source
+
+            source = Source(store, data, timeout, max_rows, endpoint, _notice)
             return function(*args, source=source, **kwargs)
 
         options = [
@@ -468,7 +420,9 @@ def graphs(project: Project) -> None:
         "GROUP BY ?graph ORDER BY ?graph",
         "<graphs>",
     )
-    source = Source("oxigraph", (), 0, 0)
+    from graph.sources import Source
+
+    source = Source("oxigraph", (), 0, 0, notice=_notice)
     with source.holding(project):
         for graph, triples in run(source.engine(project), text).rows():
             click.echo(f"{int(triples.value):>10,}  {graph.text()}")
@@ -524,7 +478,9 @@ def push(
     from graph.store import serialize
 
     target = Endpoint(endpoint, update_url=update_endpoint, store_url=endpoint, timeout=timeout)
-    source = Source("oxigraph", (), 0, 0)
+    from graph.sources import Source
+
+    source = Source("oxigraph", (), 0, 0, notice=_notice)
     with source.holding(project):
         store = source.engine(project).store
         if graph_iri:
@@ -638,12 +594,13 @@ def render(
 
     def work(engine) -> dict[Path, str]:
         from graph import render as draw
+        from graph.sources import construct_graph, ontology_graph
 
         if request:
             name = Path(request.query.origin).stem
-            drawn = _drawn_graph(engine, request, source.max_rows)
+            drawn = construct_graph(engine, request, source.max_rows)
             page = draw.render_construct(
-                drawn, request.query.title or name, schema=_ontology(engine)
+                drawn, request.query.title or name, schema=ontology_graph(engine)
             )
             return {output or project.out_dir / f"{name}.html": page}
         dataset = engine.dataset()
@@ -659,31 +616,3 @@ def render(
     for path, html in source.run(project, "rendering", work).items():
         write_atomic(path, html.encode("utf-8"))
         click.echo(f"wrote {_shown(path)}", err=True)
-
-
-def _drawn_graph(engine, request, max_rows: int):
-    """The triples a CONSTRUCT request gives, as an rdflib graph to draw."""
-    from rdflib import Graph
-
-    from graph.query import execute
-    from graph.results import limited
-    from graph.store import to_rdflib
-
-    drawn = Graph()
-    for triple in limited(execute(engine, request).triples(), max_rows, "triples"):
-        drawn.add(tuple(to_rdflib(term) for term in triple))
-    return drawn
-
-
-def _ontology(engine):
-    """The ontology graph, for the classes and labels a drawn graph refers to."""
-    from rdflib import Graph
-
-    from graph.prefixes import ONTOLOGY_IRI
-    from graph.store import to_rdflib
-
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"
-    ontology = Graph()
-    for triple in engine.query(query, "<ontology>").triples():
-        ontology.add(tuple(to_rdflib(term) for term in triple))
-    return ontology

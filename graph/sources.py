@@ -1,0 +1,108 @@
+"""What a reading command reads: the project's store, rdflib's memory store, RDF files
+or a remote endpoint; how it is held while read; and the limits it runs under."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from graph.project import Project
+from graph.query import Engine, Request
+
+T = TypeVar("T")
+Notice = Callable[[str], None]
+
+
+def print_notice(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def build_again(project: Project, notice: Notice = print_notice) -> None:
+    """Build the project again: its store was missing, half-written, foreign or stale."""
+    from graph.build import build
+
+    notice("the store is missing or out of date: building it")
+    build(project)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a reading command reads (the store, rdflib's memory store, files or an
+    endpoint), and the limits it runs under."""
+
+    store: str
+    data: tuple[Path, ...]
+    timeout: float
+    max_rows: int
+    endpoint: str | None = None
+    notice: Notice = print_notice
+
+    def engine(self, project: Project) -> Engine:
+        if self.endpoint:
+            from graph.endpoint import RemoteEngine
+            from graph.remote import Endpoint
+
+            return RemoteEngine(Endpoint(self.endpoint, timeout=self.timeout or 30.0))
+        if self.data:
+            from graph.store import OxigraphEngine, memory_store
+
+            return OxigraphEngine(memory_store(list(self.data)))
+        if self.store == "memory":
+            from graph.build import memory_dataset
+            from graph.store import RdflibEngine
+
+            return RdflibEngine(memory_dataset(project))
+        from graph.store import OxigraphEngine
+        from graph.workspace import open_store
+
+        return OxigraphEngine(open_store(project, self.build_again))
+
+    def build_again(self, project: Project) -> None:
+        build_again(project, self.notice)
+
+    def holding(self, project: Project):
+        """Keep the project's store current and unchanged while a command reads it."""
+        if self.endpoint or self.data or self.store == "memory":
+            return contextlib.nullcontext()
+        from graph.workspace import reading
+
+        return reading(project, self.build_again, self.notice)
+
+    def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
+        """`work(engine)`, in a child process stopped after the time limit."""
+        from graph.limits import within
+
+        with self.holding(project):
+            return within(self.timeout, lambda: work(self.engine(project)), what)
+
+
+def construct_graph(engine: Engine, request: Request, max_rows: int) -> Any:
+    """The triples a CONSTRUCT request gives, as an rdflib graph to draw."""
+    from rdflib import Graph
+
+    from graph.query import execute
+    from graph.results import limited
+    from graph.store import to_rdflib
+
+    drawn = Graph()
+    for triple in limited(execute(engine, request).triples(), max_rows, "triples"):
+        drawn.add(tuple(to_rdflib(term) for term in triple))
+    return drawn
+
+
+def ontology_graph(engine: Engine) -> Any:
+    """The ontology graph, for the classes and labels a drawn graph refers to."""
+    from rdflib import Graph
+
+    from graph.prefixes import ONTOLOGY_IRI
+    from graph.store import to_rdflib
+
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"
+    ontology = Graph()
+    for triple in engine.query(query, "<ontology>").triples():
+        ontology.add(tuple(to_rdflib(term) for term in triple))
+    return ontology
