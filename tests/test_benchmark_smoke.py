@@ -1,0 +1,36 @@
+"""The benchmark runs end to end: `python -m benchmarks.run --smoke` measures every step
+with every tool and prints the whole table. No timing is asserted: CI machines vary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.run import COLD_ROWS, LOAD_AND_QUERIES, PARSE_ROW, STEPS, TOOLS
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def test_smoke_run_prints_every_row(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--smoke", "--cache-dir", str(tmp_path)],
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("step "))
+    assert header.split()[:4] == ["step", *TOOLS]
+    for label in [label for _, label in STEPS] + [LOAD_AND_QUERIES, PARSE_ROW, *COLD_ROWS]:
+        row = next((line for line in lines if line.startswith(label)), None)
+        assert row is not None, f"no row {label!r} in:\n{result.stdout}"
+        assert "failed" not in row and "skipped" not in row, row
+    for _, label in STEPS:  # a figure in seconds for each tool
+        row = next(line for line in lines if line.startswith(label))
+        assert row.count(" s ") + row.endswith(" s") >= len(TOOLS), row
+    assert "targets:" not in result.stdout  # --smoke gives no verdicts
+    assert "10k triples" in result.stdout
+    assert list(tmp_path.glob("run-*")) == []  # the work directory is cleaned up
