@@ -7,6 +7,7 @@ when the rdflib engine is used, so commands the store answers start fast.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -173,6 +174,21 @@ def _answering(origin: str, errors: tuple[type[BaseException], ...]) -> Iterator
         raise InputError(f"{origin}: query failed: {reason}") from None
 
 
+class _RowLimit(io.BytesIO):
+    """A buffer for CSV results that refuses the record after the last one allowed."""
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__()
+        self.max_rows, self.records, self.exceeded = max_rows, 0, False
+
+    def write(self, data: bytes) -> int:
+        self.records += bytes(data).count(b"\r\n")
+        if self.max_rows and self.records > self.max_rows + 1:  # the header is a record
+            self.exceeded = True
+            raise OSError("more rows than allowed")
+        return super().write(data)
+
+
 class OxigraphAnswer(Answer):
     def __init__(self, result: Any, origin: str = "<query>") -> None:
         self._result = result
@@ -183,6 +199,19 @@ class OxigraphAnswer(Answer):
             self.form, self.variables = "ASK", []
         else:
             self.form, self.variables = "CONSTRUCT", []
+
+    def csv(self, max_rows: int) -> bytes | None:
+        """The rows as SPARQL CSV, written by Oxigraph itself (no Python object per row),
+        or None once there are more than `max_rows` (0: no limit)."""
+        output = _RowLimit(max_rows)
+        with _answering(self._origin, (ValueError, RuntimeError)):
+            try:
+                self._result.serialize(output, format=ox.QueryResultsFormat.CSV)
+            except OSError:
+                if output.exceeded:
+                    return None
+                raise
+        return output.getvalue()
 
     def rows(self) -> Iterator[tuple[Term | None, ...]]:
         with _answering(self._origin, (OSError, ValueError, RuntimeError)):

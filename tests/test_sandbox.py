@@ -110,3 +110,12 @@ def test_a_runaway_query_stops_at_the_time_limit(cli, store) -> None:
     assert result.stderr.splitlines()[-1] == (
         "Error: the query <inline> was stopped after 1 s (raise the limit with --timeout)"
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+def test_the_row_limit_holds_in_every_format(cli, fmt) -> None:
+    query = "SELECT * WHERE { ?a ?b ?c } LIMIT 11"
+    assert cli("query", "-e", query, "--max-rows", "11", "-f", fmt).exit_code == 0
+    result = cli("query", "-e", query.replace("11", "12"), "--max-rows", "11", "-f", fmt)
+    assert result.exit_code == 2
+    assert "more than 11 rows" in result.stderr
