@@ -118,9 +118,7 @@ def to_csv(variables: list[str], rows: Rows) -> str:
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(variables)
     for row in rows:
-        writer.writerow(
-            ["" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value) for t in row]
-        )
+        writer.writerow(["" if t is None else _plain(t) for t in row])
     return output.getvalue()
 
 
