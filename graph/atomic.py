@@ -19,7 +19,15 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary file that replaces `path` when the block ends, and vanishes if it fails."""
+    """A binary file that replaces `path` when the block ends, and vanishes if it fails.
+
+    A path that exists but is no regular file (/dev/null, a FIFO) is written in place:
+    renaming over it would replace the device.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("wb") as file:
+            yield file
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

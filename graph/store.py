@@ -180,9 +180,14 @@ class _RowLimit(io.BytesIO):
     def __init__(self, max_rows: int) -> None:
         super().__init__()
         self.max_rows, self.records, self.exceeded = max_rows, 0, False
+        self.quoted = False  # the last chunk ended inside a quoted value
 
     def write(self, data: bytes) -> int:
-        self.records += bytes(data).count(b"\r\n")
+        chunk = bytes(data)
+        parts = chunk.split(b'"')  # outside and inside quotes, by turns
+        outside = parts[1::2] if self.quoted else parts[0::2]
+        self.records += sum(part.count(b"\n") for part in outside)
+        self.quoted ^= len(parts) % 2 == 0  # an odd number of quotes flips the state
         if self.max_rows and self.records > self.max_rows + 1:  # the header is a record
             self.exceeded = True
             raise OSError("more rows than allowed")

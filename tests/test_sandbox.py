@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 
@@ -119,3 +120,17 @@ def test_the_row_limit_holds_in_every_format(cli, fmt) -> None:
     result = cli("query", "-e", query.replace("11", "12"), "--max-rows", "11", "-f", fmt)
     assert result.exit_code == 2
     assert "more than 11 rows" in result.stderr
+
+
+def test_the_csv_row_limit_counts_rows_not_line_breaks(cli) -> None:
+    query = 'SELECT ?x WHERE { VALUES ?x { "one\\ntwo\\r\\nthree" } }'
+    result = cli("query", "-e", query, "-f", "csv", "--max-rows", "1")
+    assert result.exit_code == 0, result.output
+    assert "three" in result.stdout
+
+
+def test_output_to_a_device_writes_into_it(cli) -> None:
+    before = os.stat("/dev/null")
+    assert cli("query", "control", "-f", "csv", "-o", "/dev/null").exit_code == 0
+    after = os.stat("/dev/null")
+    assert (after.st_mode, after.st_rdev) == (before.st_mode, before.st_rdev)
