@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 import click
 
@@ -99,6 +99,14 @@ def _notice(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _stop(error: MuskgraphError) -> NoReturn:
+    """Show `error` as any other and end the process now: a query past its time limit
+    cannot be interrupted, only left behind."""
+    CliError(error).show()
+    sys.stderr.flush()
+    os._exit(error.exit_code)
+
+
 def _rebuild(project: Project) -> None:
     from graph.sources import build_again
 
@@ -114,7 +122,7 @@ def source_options(limits: bool):
         def wrapper(*args, store, data, endpoint=None, timeout=0, max_rows=0, **kwargs):
             from graph.sources import Source
 
-            source = Source(store, data, timeout, max_rows, endpoint, _notice)
+            source = Source(store, data, timeout, max_rows, endpoint, _notice, _stop)
             return function(*args, source=source, **kwargs)
 
         options = [

@@ -1,24 +1,23 @@
 """Running query work under a time limit.
 
-Neither engine can interrupt a running query, so the work runs in a forked child that
-is killed at the deadline; what it produced comes back through a pipe.
+Neither engine can interrupt a running query, but Oxigraph releases the GIL while it
+works and rdflib's Python yields it regularly, so a watchdog thread can end the process
+at the deadline. Commands produce their whole answer before they write anything, so a
+process ended this way leaves no output behind.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import select
-import signal
 import sys
-import time
-import traceback
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
-from graph.errors import InputError, MuskgraphError
+from graph.errors import MuskgraphError
 
 Result = TypeVar("Result")
+Stop = Callable[["LimitExceeded"], NoReturn]
 
 
 class LimitExceeded(MuskgraphError):
@@ -27,61 +26,24 @@ class LimitExceeded(MuskgraphError):
     exit_code = 2
 
 
-_BROKEN = 70  # the child failed in a way it could not report
+def end_process(error: MuskgraphError) -> NoReturn:
+    """Report `error` on standard error and end the process at once, whatever it is doing."""
+    print(error, file=sys.stderr, flush=True)
+    os._exit(error.exit_code)
 
 
-def within(seconds: float, work: Callable[[], Result], what: str) -> Result:
-    """What `work` returns (it must pickle), computed in a child killed after `seconds`."""
+def within(seconds: float, work: Callable[[], Result], what: str, stop: Stop) -> Result:
+    """What `work` returns; if it runs past `seconds` (0: no limit), `stop` is called
+    from another thread with the error and must end the process."""
     if seconds <= 0:
         return work()
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(reader)
-        _child(work, writer, what)
-    os.close(writer)
-    deadline = time.monotonic() + seconds
-    chunks = []
+    error = LimitExceeded(
+        f"{what} was stopped after {seconds:g} s (raise the limit with --timeout)"
+    )
+    watchdog = threading.Timer(seconds, stop, (error,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([reader], [], [], remaining)[0]:
-                os.kill(pid, signal.SIGKILL)
-                raise LimitExceeded(
-                    f"{what} was stopped after {seconds:g} s (raise the limit with --timeout)"
-                )
-            chunk = os.read(reader, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        return work()
     finally:
-        os.close(reader)
-        os.waitpid(pid, 0)
-    kind, payload = pickle.loads(b"".join(chunks)) if chunks else ("broken", None)
-    if kind == "ok":
-        return payload
-    if kind == "error":
-        error_class, message = payload
-        raise error_class(message)
-    raise InputError(f"{what} failed unexpectedly")
-
-
-def _child(work: Callable[[], object], writer: int, what: str) -> None:
-    code = 0
-    try:
-        try:
-            outcome = ("ok", work())
-        except MuskgraphError as error:
-            outcome = ("error", (type(error), str(error)))
-        except Exception as error:  # one line for the user, as in the parent; no traceback
-            reason = (str(error).splitlines() or [""])[0]
-            outcome = ("error", (InputError, f"{what} failed: {type(error).__name__}: {reason}"))
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(writer, view) :]
-    except BaseException:
-        traceback.print_exc(file=sys.stderr)
-        code = _BROKEN
-    finally:
-        os._exit(code)
+        watchdog.cancel()

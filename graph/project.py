@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from graph.errors import InputError
 
@@ -15,8 +15,7 @@ def _is_project(directory: Path) -> bool:
     return all((directory / name).is_dir() for name in ("ontology", "queries", "seeds"))
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A muskgraph project: data directories to read and an `out/` directory to write."""
 
     data_root: Path

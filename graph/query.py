@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import pyoxigraph as ox
 
@@ -22,8 +21,7 @@ class Engine(Protocol):
     def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer: ...
 
 
-@dataclass(frozen=True)
-class QueryText:
+class QueryText(NamedTuple):
     """A query's text and where it came from (a file name, `<stdin>` or `<inline>`)."""
 
     text: str
@@ -81,8 +79,7 @@ def bindings(query: QueryText, params: dict[str, str]) -> dict[str, Term]:
     return {name: parse_term(value) for name, value in params.items()}
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """A query checked against the sandbox, with its parameters bound."""
 
     query: QueryText

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from graph.errors import InputError
 
@@ -30,8 +30,7 @@ _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE"
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     line: int
@@ -51,8 +50,7 @@ def tokens(text: str) -> Iterator[Token]:
             line_start = match.start() + match.group().rindex("\n") + 1
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """What the sandbox learnt of a query: its form and the graphs it names in FROM."""
 
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when it is no query

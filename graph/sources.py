@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+from graph.limits import Stop, end_process, within
 from graph.project import Project
 from graph.query import Engine, Request
 
@@ -29,8 +29,7 @@ def build_again(project: Project, notice: Notice = print_notice) -> None:
     build(project)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """What a reading command reads (the store, rdflib's memory store, files or an
     endpoint), and the limits it runs under."""
 
@@ -40,6 +39,7 @@ class Source:
     max_rows: int
     endpoint: str | None = None
     notice: Notice = print_notice
+    stop: Stop = end_process
 
     def engine(self, project: Project) -> Engine:
         if self.endpoint:
@@ -59,7 +59,7 @@ class Source:
         from graph.store import OxigraphEngine
         from graph.workspace import open_store
 
-        return OxigraphEngine(open_store(project, self.build_again))
+        return OxigraphEngine(open_store(project))
 
     def build_again(self, project: Project) -> None:
         build_again(project, self.notice)
@@ -73,11 +73,9 @@ class Source:
         return reading(project, self.build_again, self.notice)
 
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
-        """`work(engine)`, in a child process stopped after the time limit."""
-        from graph.limits import within
-
+        """`work(engine)`; past the time limit, `stop` ends the process."""
         with self.holding(project):
-            return within(self.timeout, lambda: work(self.engine(project)), what)
+            return within(self.timeout, lambda: work(self.engine(project)), what, self.stop)
 
 
 def construct_graph(engine: Engine, request: Request, max_rows: int) -> Any:

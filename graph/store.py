@@ -12,9 +12,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -41,15 +40,15 @@ _ESCAPES = str.maketrans(
     {**_LINE_BREAKS, "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
     | {"\b": "\\b", "\f": "\\f"}
 )
-# Non-ASCII white space (U+00A0, U+2028, U+3000 ...), which IRIs may hold: rdflib's
-# N-Triples parser ends an IRI at the first character that matches `\\s`.
-_SPACE_ESCAPES = str.maketrans(
-    {chr(c): f"\\u{c:04X}" for c in range(0x80, 0x3001) if chr(c).isspace()}
+# Non-ASCII white space (what str.isspace() accepts past ASCII), which IRIs may hold:
+# rdflib's N-Triples parser ends an IRI at the first character that matches `\\s`.
+NON_ASCII_SPACE = (
+    "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + ("\u2028\u2029\u202f\u205f\u3000")
 )
+_SPACE_ESCAPES = str.maketrans({c: f"\\u{ord(c):04X}" for c in NON_ASCII_SPACE})
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Term:
+class Term(NamedTuple):
     """An RDF term, whichever engine produced it; plain literals have no datatype."""
 
     kind: str  # "iri", "literal" or "bnode"

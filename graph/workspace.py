@@ -12,8 +12,8 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -38,8 +38,7 @@ def project_inputs(project: Project) -> dict[str, list[int]]:
     return {str(path): _fingerprint(path) for path in sorted(files)}
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     """A file loaded into the store, in the named graph `graph`."""
 
     graph: str
@@ -47,11 +46,10 @@ class Loaded:
     fingerprint: list[int]
 
 
-@dataclass
-class Manifest:
+class Manifest(NamedTuple):
     inputs: dict[str, list[int]]
     graphs: dict[str, list[str]]  # named graph -> the project files in it
-    loaded: list[Loaded] = field(default_factory=list)
+    loaded: tuple[Loaded, ...] = ()
     version: str = __version__
     store_format: int = STORE_FORMAT
 
@@ -59,13 +57,19 @@ class Manifest:
     def read(cls, path: Path) -> Manifest | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            data["loaded"] = [Loaded(**entry) for entry in data.get("loaded", [])]
+            data["loaded"] = tuple(Loaded(**entry) for entry in data.get("loaded", []))
             return cls(**data)
         except (OSError, ValueError, TypeError):
             return None
 
     def write(self, path: Path) -> None:
-        write_atomic(path, json.dumps(asdict(self), indent=2, sort_keys=True).encode("utf-8"))
+        data = {**self._asdict(), "loaded": [entry._asdict() for entry in self.loaded]}
+        write_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
+
+    def replacing(self, graph: str, entry: Loaded | None = None) -> Manifest:
+        """The manifest with `entry` in place of what was loaded into `graph` (None: nothing)."""
+        kept = tuple(e for e in self.loaded if e.graph != graph)
+        return self._replace(loaded=(*kept, entry) if entry else kept)
 
     def is_current(self, project: Project) -> bool:
         if (self.version, self.store_format) != (__version__, STORE_FORMAT):
@@ -93,15 +97,16 @@ def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Pa
     leaves a store that the next command sees as incomplete and rebuilds.
     """
     previous = Manifest.read(manifest_path(project))
-    loaded = [e for e in (previous.loaded if previous else []) if Path(e.path).is_file()]
+    kept = [e for e in (previous.loaded if previous else ()) if Path(e.path).is_file()]
     project.out_dir.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(project)
     fresh = project.out_dir / f".store-{os.getpid()}"
     store = ox.Store(str(fresh))
     store.bulk_extend(assembled)
-    for entry in loaded:
+    loaded = []
+    for entry in kept:
         load_file(store, Path(entry.path), entry.graph)
-        entry.fingerprint = _fingerprint(Path(entry.path))
+        loaded.append(entry._replace(fingerprint=_fingerprint(Path(entry.path))))
     store.flush()
     del store
     manifest_path(project).unlink(missing_ok=True)
@@ -114,7 +119,7 @@ def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Pa
     Manifest(
         project_inputs(project),
         {g: [str(p) for p in paths] for g, paths in graphs.items()},
-        loaded,
+        tuple(loaded),
     ).write(manifest_path(project))
 
 
@@ -145,13 +150,19 @@ def writing(project: Project, notice: Notice) -> Iterator[None]:
 def reading(
     project: Project, rebuild: Callable[[Project], object], notice: Notice
 ) -> Iterator[None]:
-    """Keep the store current, and unchanged by other processes, while the block reads it."""
-    if not is_current(project):
+    """Keep the store current, and unchanged by other processes, while the block reads it.
+
+    The store is checked under the shared lock; a stale one is rebuilt under the
+    exclusive lock, and then checked again under the shared one.
+    """
+    while True:
+        with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
+            if is_current(project):
+                yield
+                return
         with writing(project, notice):
             if not is_current(project):
                 rebuild(project)
-    with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
-        yield
 
 
 def _clear_leftovers(project: Project) -> None:
@@ -162,20 +173,22 @@ def _clear_leftovers(project: Project) -> None:
         path.unlink(missing_ok=True)
 
 
-def open_store(
-    project: Project, rebuild: Callable[[Project], object], writable: bool = False
-) -> ox.Store:
-    """The project's store, rebuilt first (by `rebuild`) when it is missing or stale.
-
-    Callers hold `reading` or `writing` around the use of the store.
-    """
-    if not is_current(project):
-        rebuild(project)
+def open_store(project: Project, writable: bool = False) -> ox.Store:
+    """The project's store as it is: callers hold `reading`, which keeps it current, or
+    `writing` and call `writable_store`."""
     path = str(store_path(project))
     try:
         return ox.Store(path) if writable else ox.Store.read_only(path)
     except OSError as error:
         raise InputError(f"{path}: cannot open the store: {error}") from None
+
+
+def writable_store(project: Project, rebuild: Callable[[Project], object]) -> ox.Store:
+    """The project's store opened for writing, rebuilt first when missing or stale
+    (callers hold `writing`)."""
+    if not is_current(project):
+        rebuild(project)
+    return open_store(project, writable=True)
 
 
 def load(
@@ -197,9 +210,9 @@ def load(
             raise InputError(f"{path}: no such file")
         if path.stat().st_size <= CHECKED_SIZE:
             check_file(path)
-    store = open_store(project, rebuild, writable=True)
+    store = writable_store(project, rebuild)
     manifest = Manifest.read(manifest_path(project))
-    assert manifest is not None  # open_store leaves a current manifest
+    assert manifest is not None  # writable_store leaves a current manifest
     manifest_path(project).unlink()  # until it is back, the store counts as half-written
     graphs = []
     for path in files:
@@ -210,12 +223,12 @@ def load(
             load_file(store, path, graph.value, progress(path) if progress else None)
         except InputError:
             store.remove_graph(graph)
-            manifest.loaded = [e for e in manifest.loaded if e.graph != graph.value]
+            manifest = manifest.replacing(graph.value)
             store.flush()
             manifest.write(manifest_path(project))
             raise
-        manifest.loaded = [e for e in manifest.loaded if e.graph != graph.value]
-        manifest.loaded.append(Loaded(graph.value, str(path.resolve()), _fingerprint(path)))
+        entry = Loaded(graph.value, str(path.resolve()), _fingerprint(path))
+        manifest = manifest.replacing(graph.value, entry)
         graphs.append(graph.value)
     store.flush()
     manifest.write(manifest_path(project))
@@ -229,11 +242,10 @@ def unload(project: Project, name: str, rebuild: Callable[[Project], object]) ->
     entries = [e for e in (manifest.loaded if manifest else []) if e.graph in candidates]
     if not entries:
         raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
-    store = open_store(project, rebuild, writable=True)
+    store = writable_store(project, rebuild)
     manifest = Manifest.read(manifest_path(project))
     manifest_path(project).unlink()
     store.remove_graph(ox.NamedNode(entries[0].graph))
     store.flush()
-    manifest.loaded = [e for e in manifest.loaded if e.graph != entries[0].graph]
-    manifest.write(manifest_path(project))
+    manifest.replacing(entries[0].graph).write(manifest_path(project))
     return entries[0].graph

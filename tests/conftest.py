@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,7 +51,7 @@ def built(tmp_path_factory) -> Project:
 @pytest.fixture(scope="session")
 def store_engine(built) -> OxigraphEngine:
     """The default engine: the Oxigraph store that `build` writes."""
-    return OxigraphEngine(open_store(built, build))
+    return OxigraphEngine(open_store(built))
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +83,14 @@ def cli(project_copy: Path) -> Callable[..., Result]:
         return CliRunner().invoke(main, ["--project", str(project_copy), *args], input=input)
 
     return invoke
+
+
+def run_muskgraph(project: Path, args: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """`muskgraph --project PROJECT ARGS...` as a process of its own, from this checkout:
+    for what may end the process (a time limit) or needs a real one (signals, locks)."""
+    env = {k: v for k, v in os.environ.items() if k != "MUSKGRAPH_PROJECT"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "graph", "--project", str(project), *args]
+    return subprocess.run(
+        command, capture_output=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL
+    )

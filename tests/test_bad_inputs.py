@@ -11,17 +11,15 @@ unless the case says the command writes there.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHECKOUT, snapshot
+from conftest import run_muskgraph, snapshot
 
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = json.loads((BAD_INPUTS / "cases.json").read_text(encoding="utf-8"))["cases"]
@@ -110,13 +108,8 @@ def expand(text: str, names: dict[str, str], regex: bool = False) -> str:
 
 
 def run_subprocess(project: Path, args: list[str], hang_after: float) -> Outcome:
-    env = {k: v for k, v in os.environ.items() if k != "MUSKGRAPH_PROJECT"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "graph", "--project", str(project), *args]
     try:
-        done = subprocess.run(
-            command, capture_output=True, env=env, timeout=hang_after, stdin=subprocess.DEVNULL
-        )
+        done = run_muskgraph(project, args, hang_after)
     except subprocess.TimeoutExpired:
         pytest.fail(f"`muskgraph {' '.join(args)[:200]}` hangs: still running after {hang_after} s")
     decode = lambda data: data.decode("utf-8", errors="backslashreplace")  # noqa: E731

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from graph.project import Project
 from graph.query import library, run
+from graph.store import NON_ASCII_SPACE
 from graph.workspace import manifest_path, store_path
 
 EXTRA = """\
@@ -137,3 +139,8 @@ def test_a_half_built_or_foreign_store_is_rebuilt(cli, project_copy, damage) -> 
     assert result.exit_code == 0, result.output
     assert "building it" in result.stderr
     assert "https://w3id.org/muskgraph/id/spacex" in result.stdout
+
+
+def test_n_triples_output_escapes_all_the_white_space_rdflib_stops_at() -> None:
+    spaces = {chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(NON_ASCII_SPACE) == spaces
