@@ -35,7 +35,7 @@ def _label_order(lit: Literal) -> tuple[int, str, str]:
 
 
 class Index:
-    """The triples of one or more graphs, grouped by subject."""
+    """The triples of one or more graphs, grouped by subject and by predicate."""
 
     def __init__(self, *graphs: Graph) -> None:
         self.graphs = graphs
@@ -45,7 +45,13 @@ class Index:
             else set(chain.from_iterable(g.triples(_ALL) for g in graphs))
         )
         by_subject: dict[Node, dict[Node, list[Node]]] = {}
+        by_predicate: dict[Node, list[tuple[Node, Node]]] = {}
         for s, p, o in triples:
+            pairs = by_predicate.get(p)
+            if pairs is None:
+                by_predicate[p] = [(s, o)]
+            else:
+                pairs.append((s, o))
             objects = by_subject.get(s)
             if objects is None:
                 by_subject[s] = {p: [o]}
@@ -56,7 +62,7 @@ class Index:
             else:
                 found.append(o)
         self.by_subject = by_subject
-        self._pairs: dict[Node, list[tuple[Node, Node]]] | None = None
+        self.by_predicate = by_predicate
         self._ancestors: dict[Node, frozenset[Node]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
@@ -64,15 +70,7 @@ class Index:
 
     def pairs(self, predicate: Node) -> list[tuple[Node, Node]]:
         """The (subject, object) pairs of the triples with this predicate."""
-        if self._pairs is None:  # grouped by predicate on first use, for all of them
-            self._pairs = {}
-            for s, objects in self.by_subject.items():
-                for p, found in objects.items():
-                    pairs = self._pairs.get(p)
-                    if pairs is None:
-                        pairs = self._pairs[p] = []
-                    pairs.extend([(s, o) for o in found])
-        return self._pairs.get(predicate, [])
+        return self.by_predicate.get(predicate, [])
 
     def ancestors(self, cls: Node) -> frozenset[Node]:
         """cls and every class it is a rdfs:subClassOf, directly or not."""
