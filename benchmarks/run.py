@@ -141,15 +141,12 @@ OX_RENDER = (
     + _DRAW
     + """
 import time, pyoxigraph as ox
-from rdflib import Graph
 store_dir, query, title, ontology_dir, output = sys.argv[1:6]
 start = time.perf_counter()
 store = ox.Store.read_only(store_dir)
 with open(query, encoding="utf-8") as file:
     triples = store.query(file.read(), use_default_graph_as_union=True)
-drawn = Graph()
-for triple in triples:
-    drawn.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+drawn = {tuple(map(to_rdflib, (t.subject, t.predicate, t.object))) for t in triples}
 draw(drawn, title, ontology_dir, output)
 report(work=time.perf_counter() - start, triples=len(drawn))
 """

@@ -602,22 +602,22 @@ def render(
 
     def work(engine) -> dict[Path, str]:
         from graph import render as draw
-        from graph.sources import construct_graph, ontology_graph
+        from graph.sources import construct_triples, ontology_triples
 
         if request:
             name = Path(request.query.origin).stem
-            drawn = construct_graph(engine, request, source.max_rows)
+            drawn = construct_triples(engine, request, source.max_rows)
             page = draw.render_construct(
-                drawn, request.query.title or name, schema=ontology_graph(engine)
+                drawn, request.query.title or name, schema=ontology_triples(engine)
             )
             return {output or project.out_dir / f"{name}.html": page}
-        dataset = engine.dataset()
+        union = engine.union()
         pages = {}
         for view in chosen:
             pages[output or project.out_dir / VIEW_FILES[view]] = (
-                draw.render_graph(dataset, "muskgraph: the whole graph")
+                draw.render_graph(union, "muskgraph: the whole graph")
                 if view == "graph"
-                else draw.vertical_integration_view(dataset)
+                else draw.vertical_integration_view(union)
             )
         return pages
 

@@ -8,10 +8,10 @@ it hundreds of thousands of times.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Set
 from itertools import chain
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.namespaces import MG, OA, bind_prefixes
@@ -34,15 +34,23 @@ def _label_order(lit: Literal) -> tuple[int, str, str]:
     return (_LANGUAGE_ORDER.get(language, 2), language, str(lit))
 
 
+#: What a view is drawn from: an rdflib graph, or a set of triples of rdflib terms.
+Triples = Graph | Set[tuple[Node, Node, Node]]
+
+
+def triples_of(graph: Triples) -> Iterable[tuple[Node, Node, Node]]:
+    return graph.triples(_ALL) if isinstance(graph, Graph) else graph
+
+
 class Index:
     """The triples of one or more graphs, grouped by subject and by predicate."""
 
-    def __init__(self, *graphs: Graph) -> None:
+    def __init__(self, *graphs: Triples) -> None:
         self.graphs = graphs
         triples = (
-            graphs[0].triples(_ALL)
-            if len(graphs) == 1
-            else set(chain.from_iterable(g.triples(_ALL) for g in graphs))
+            triples_of(graphs[0])
+            if len(graphs) == 1 and not isinstance(graphs[0], Dataset)
+            else set(chain.from_iterable(map(triples_of, graphs)))  # each triple once
         )
         by_subject: dict[Node, dict[Node, list[Node]]] = {}
         by_predicate: dict[Node, list[tuple[Node, Node]]] = {}
@@ -94,12 +102,12 @@ Evidence = tuple[str, str, tuple[str, ...]]
 class Describer:
     """Names and tooltip texts for the nodes and edges of one graph."""
 
-    def __init__(self, graph: Graph | Index) -> None:
+    def __init__(self, graph: Triples | Index) -> None:
         self.index = graph if isinstance(graph, Index) else Index(graph)
         self.names = bind_prefixes(Graph()).namespace_manager
         bound = dict(self.names.namespaces())
         for source in self.index.graphs:
-            for prefix, namespace in source.namespaces():
+            for prefix, namespace in source.namespaces() if isinstance(source, Graph) else ():
                 if prefix and prefix not in bound:
                     self.names.bind(prefix, namespace)
                     bound[prefix] = namespace

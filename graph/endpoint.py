@@ -16,7 +16,12 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.prefixes import PREFIXES
 from graph.remote import Endpoint, NotSparqlError, sparql_query
-from graph.store import Answer, Term, from_oxigraph, rdflib_dataset, to_oxigraph
+from graph.store import (
+    Answer,
+    Term,
+    from_oxigraph,
+    rdflib_triples,
+)
 
 _JSON = "application/sparql-results+json"
 # The prefixes local engines know without declarations; a query's own declarations,
@@ -81,8 +86,6 @@ class RemoteEngine:
         answer = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "<graphs>")
         return {row[0].value for row in answer.rows() if row[0] is not None}
 
-    def dataset(self) -> Any:
-        """Every triple the endpoint's default graph holds, as an rdflib Dataset."""
-        answer = self.query("CONSTRUCT WHERE { ?s ?p ?o }", "<everything>")
-        quads = (ox.Quad(*map(to_oxigraph, triple)) for triple in answer.triples())
-        return rdflib_dataset(quads)
+    def union(self) -> set[tuple[Any, Any, Any]]:
+        """Every triple the endpoint's default graph holds, as rdflib triples to draw."""
+        return rdflib_triples(self.query("CONSTRUCT WHERE { ?s ?p ?o }", "<everything>").triples())

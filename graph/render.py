@@ -25,11 +25,11 @@ import pyvis
 from jinja2 import Environment, PackageLoader, Template
 from markupsafe import Markup
 from pyvis.network import Network
-from rdflib import OWL, RDF, RDFS, SDO, SKOS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SDO, SKOS, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph.describe import Describer, Index
+from graph.describe import Describer, Index, Triples, triples_of
 from graph.namespaces import MG, OA
 
 if TYPE_CHECKING:  # numpy is imported where a large view needs it
@@ -115,7 +115,6 @@ _VOCABULARIES = (
     "http://purl.org/dc/terms/",
     "https://spec.edmcouncil.org/fibo/ontology/",
 )
-_ALL = (None, None, None)  # graph.triples(_ALL), not iter(graph): a Dataset iterates quads
 _TYPE = RDF.type  # rdflib makes a new URIRef on every RDF.type
 _TERM_TYPES = frozenset(
     {
@@ -211,7 +210,7 @@ def _gc_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 @_gc_paused
 def render_graph(
-    graph: Graph,
+    graph: Triples,
     title: str,
     *,
     only: set[URIRef] | None = None,
@@ -230,7 +229,7 @@ def render_graph(
 
 
 @_gc_paused
-def vertical_integration_view(graph: Graph) -> str:
+def vertical_integration_view(graph: Triples) -> str:
     """The business lines, the mg:feeds edges between them and who operates each line."""
     index = Index(graph)
     terms = _Terms(index)
@@ -251,7 +250,7 @@ def vertical_integration_view(graph: Graph) -> str:
 
 @_gc_paused
 def render_construct(
-    graph: Graph, title: str, *, schema: Graph | None = None, max_nodes: int = MAX_NODES
+    graph: Triples, title: str, *, schema: Triples | None = None, max_nodes: int = MAX_NODES
 ) -> str:
     """The HTML page of any graph (e.g. a CONSTRUCT result), styled like render_graph.
 
@@ -263,7 +262,7 @@ def render_construct(
     edges: set[tuple[URIRef, URIRef, URIRef]] = set()
     values: set[tuple[Node, Node, Node]] = set()
     nodes: set[URIRef] = set()
-    for s, p, o in graph.triples(_ALL):
+    for s, p, o in triples_of(graph):
         if not isinstance(s, URIRef):
             continue
         nodes.add(s)

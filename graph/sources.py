@@ -78,29 +78,19 @@ class Source(NamedTuple):
             return within(self.timeout, lambda: work(self.engine(project)), what, self.stop)
 
 
-def construct_graph(engine: Engine, request: Request, max_rows: int) -> Any:
-    """The triples a CONSTRUCT request gives, as an rdflib graph to draw."""
-    from rdflib import Graph
-
+def construct_triples(engine: Engine, request: Request, max_rows: int) -> set[tuple]:
+    """The triples a CONSTRUCT request gives, as rdflib triples to draw."""
     from graph.query import execute
     from graph.results import limited
-    from graph.store import to_rdflib
+    from graph.store import rdflib_triples
 
-    drawn = Graph()
-    for triple in limited(execute(engine, request).triples(), max_rows, "triples"):
-        drawn.add(tuple(to_rdflib(term) for term in triple))
-    return drawn
+    return rdflib_triples(limited(execute(engine, request).triples(), max_rows, "triples"))
 
 
-def ontology_graph(engine: Engine) -> Any:
-    """The ontology graph, for the classes and labels a drawn graph refers to."""
-    from rdflib import Graph
-
+def ontology_triples(engine: Engine) -> set[tuple]:
+    """The ontology graph as rdflib triples, for the classes and labels a drawing uses."""
     from graph.prefixes import ONTOLOGY_IRI
-    from graph.store import to_rdflib
+    from graph.store import rdflib_triples
 
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"
-    ontology = Graph()
-    for triple in engine.query(query, "<ontology>").triples():
-        ontology.add(tuple(to_rdflib(term) for term in triple))
-    return ontology
+    return rdflib_triples(engine.query(query, "<ontology>").triples())

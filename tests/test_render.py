@@ -7,6 +7,7 @@ import random
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
@@ -18,6 +19,7 @@ from graph.render import (
     render_graph,
     vertical_integration_view,
 )
+from graph.store import OxigraphEngine
 
 HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
 HOSTILE_DE = "xAI <script>window.pwned=1</script>"
@@ -344,6 +346,20 @@ def test_dataset_with_named_graphs_renders_like_its_union(page):
     )
 
 
+def test_a_store_renders_like_its_union_with_each_triple_once(page):
+    store = ox.Store()
+    for graph in ("urn:graph:a", "urn:graph:b"):  # every triple in both graphs
+        data = sample_graph().serialize(format="nt")
+        store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    union = OxigraphEngine(store).union()
+    title = "Musk <script>window.pwned=1</script> & Co"
+    assert network_data(render_graph(union, title))[:2] == network_data(page)[:2]
+    assert (
+        network_data(vertical_integration_view(union))[:2]
+        == network_data(vertical_integration_view(sample_graph()))[:2]
+    )
+
+
 def test_layout_is_seeded_and_physics_settles(page):
     options = network_data(page)[2]
     assert isinstance(options["layout"]["randomSeed"], int)
@@ -486,6 +502,8 @@ def test_render_construct_draws_every_iri_triple_styled_by_the_schema():
     assert drawn[str(KG.launch)]["family"] == "business-line"
     assert drawn[str(KG.launch)]["label"] == "Launch services"
     assert "mg:note: a literal, not a node" in drawn[str(KG.launch)]["title"]
+    # As sets of triples (what the command line hands over) they draw the same.
+    assert render_construct(set(constructed), "Construct", schema=set(sample_graph())) == page
     # Without a schema the same triples draw, unstyled.
     plain = {n["id"]: n for n in network_data(render_construct(constructed, "Construct"))[0]}
     assert set(plain) == set(drawn)
