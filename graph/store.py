@@ -488,8 +488,8 @@ def rdflib_dataset(quads: Iterable[ox.Quad]) -> Any:
     return dataset
 
 
-def rdflib_graph(triples: list[ox.Triple]) -> Any:
-    """An rdflib Graph of Oxigraph triples."""
+def rdflib_graph(triples: Iterable[ox.Triple]) -> Any:
+    """An rdflib Graph of Oxigraph triples (or of the triples of quads)."""
     from rdflib import Graph
 
     from graph.namespaces import bind_prefixes

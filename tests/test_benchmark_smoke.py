@@ -34,3 +34,17 @@ def test_smoke_run_prints_every_row(tmp_path: Path) -> None:
     assert "targets:" not in result.stdout  # --smoke gives no verdicts
     assert "10k triples" in result.stdout
     assert list(tmp_path.glob("run-*")) == []  # the work directory is cleaned up
+
+
+def test_bridge_smoke_run_gives_the_same_answers_every_way() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bridge", "--smoke"],
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert len(rows) == 7, result.stdout
+    assert all(line.rstrip().endswith("x") for line in rows), result.stdout  # same answers
