@@ -64,7 +64,7 @@ MAX_EXPORT_VS_DUMP = 1.5
 MAX_RSS_BYTES = 1_000_000_000  # 1 GB, decimal
 MAX_COLD_START = 1.5
 # muskgraph's query limits would refuse the 708,000 rows of transitive control at 1M and
-# stop a slow run after 30 s: off for rows, far out for time (the forked child that
+# stop a slow run after 30 s: off for rows, far out for time (the watchdog thread that
 # enforces the time limit still runs, as it does for every user).
 LIMITS = ("--timeout", "3600", "--max-rows", "0")
 

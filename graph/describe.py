@@ -71,7 +71,16 @@ class Index:
                 found.append(o)
         self.by_subject = by_subject
         self.by_predicate = by_predicate
+        self._own = {p: p for p in by_predicate}
         self._ancestors: dict[Node, frozenset[Node]] = {}
+
+    def own(self, term: Node) -> Node:
+        """The index's own object for a predicate it holds (else the term itself).
+
+        rdflib compares terms in Python unless they are the same object, and a view looks
+        up the same few predicates hundreds of thousands of times.
+        """
+        return self._own.get(term, term)
 
     def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
         return self.by_subject.get(subject, {}).get(predicate, _NONE)
@@ -120,6 +129,10 @@ class Describer:
             else:
                 odd.append(str(namespace))
         self._odd_namespaces = tuple(odd)
+        own = self.index.own  # the index's own predicate objects, for the hot lookups
+        self._labels_p, self._statement_p = tuple(map(own, LABELS)), tuple(map(own, STATEMENT))
+        self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
+        self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
         self._named: dict[Node, tuple[str, tuple[Literal, ...]]] = {}  # label, all labels
         self._qname: dict[Node, str] = {}
         self._predicate: dict[Node, str] = {}
@@ -139,17 +152,17 @@ class Describer:
         """The statement a claim reifies, and how the claim shows in a tooltip."""
         index = self.index
         facts = index.by_subject.get(claim, {})
-        s, p, o = (facts.get(part, (None,))[0] for part in STATEMENT)
+        s, p, o = (facts.get(part, (None,))[0] for part in self._statement_p)
         quotes = {
             str(exact)
-            for evidence in facts.get(_EVIDENCE, _NONE)
-            for selector in index.objects(evidence, _SELECTOR)
-            for exact in index.objects(selector, _EXACT)
+            for evidence in facts.get(self._evidence_p, _NONE)
+            for selector in index.objects(evidence, self._selector_p)
+            for exact in index.objects(selector, self._exact_p)
         }
-        comments = {str(c) for c in facts.get(_COMMENT, _NONE)}
+        comments = {str(c) for c in facts.get(self._comment_p, _NONE)}
         body = [f"  \u201e{q}\u201c" for q in sorted(quotes)]
         body += [f"  {c}" for c in sorted(comments)]
-        status = self.status(facts.get(_STATUS, (None,))[0])
+        status = self.status(facts.get(self._status_p, (None,))[0])
         head = f"\u2022 {self.statement(s, p, o)}" if None not in (s, p, o) else ""
         return (s, p, o), (head, status, tuple(body))
 
@@ -190,7 +203,9 @@ class Describer:
         found = self._named.get(term)
         if found is None:
             facts = self.index.by_subject.get(term, {})
-            labels = [o for p in LABELS for o in facts.get(p, _NONE) if isinstance(o, Literal)]
+            labels = [
+                o for p in self._labels_p for o in facts.get(p, _NONE) if isinstance(o, Literal)
+            ]
             if len(labels) > 1:
                 labels = sorted(set(labels), key=_label_order)
             first = {}  # language -> its first label
@@ -254,7 +269,7 @@ class Describer:
         lines = [name]
         lines += [f"label ({lit.language or '-'}): {lit}" for lit in labels]
         lines.append(f"IRI: {self.qname(node)}")
-        types = self.index.objects(node, _TYPE)
+        types = self.index.objects(node, self._type_p)
         if types:
             lines.append("type: " + ", ".join(sorted(map(self.qname, types))))
         if values:

@@ -286,6 +286,8 @@ class _Terms:
         self.excluded = _machinery(index)
         self.excluded.update(s for s, cls in index.pairs(RDF.type) if cls in _TERM_TYPES)
         self._rank: dict[Node, int] = {}  # class -> position of its family in FAMILIES
+        self.type = index.own(_TYPE)
+        self.not_facts = frozenset(map(index.own, _NOT_FACTS))
 
     def is_node(self, term: Node) -> bool:
         return (
@@ -296,7 +298,7 @@ class _Terms:
 
     def family(self, node: Node) -> Family:
         """The first family in FAMILIES that one of the node's types falls under."""
-        types = self.index.objects(node, _TYPE)
+        types = self.index.objects(node, self.type)
         if not types:
             return FAMILIES[-1]
         return FAMILIES[min(map(self._family_rank, types))]
@@ -335,6 +337,7 @@ def _facts_page(
     terms: _Terms | None = None,
 ) -> str:
     terms = terms or _Terms(index)
+    not_facts = terms.not_facts
     edges: set[tuple[URIRef, URIRef, URIRef]] = set()
     values: set[tuple[Node, Node, Node]] = set()
     subjects: set[URIRef] = set()  # nodes that state at least one fact
@@ -342,7 +345,7 @@ def _facts_page(
         if not terms.is_node(s):
             continue
         for p, found in objects.items():
-            if p in _NOT_FACTS or str.startswith(p, _NOT_FACT_NAMESPACES):
+            if p in not_facts or str.startswith(p, _NOT_FACT_NAMESPACES):
                 continue
             for o in found:
                 if isinstance(o, URIRef) and terms.is_node(o):
