@@ -203,11 +203,12 @@ class Describer:
         found = self._named.get(term)
         if found is None:
             facts = self.index.by_subject.get(term, {})
-            labels = [
-                o for p in self._labels_p for o in facts.get(p, _NONE) if isinstance(o, Literal)
-            ]
+            found_by = [facts.get(p, _NONE) for p in self._labels_p]
+            labels = [o for found in found_by for o in found if isinstance(o, Literal)]
             if len(labels) > 1:
-                labels = sorted(set(labels), key=_label_order)
+                if all(found_by):  # one predicate's objects are distinct; two may share one
+                    labels = set(labels)
+                labels = sorted(labels, key=_label_order)
             first = {}  # language -> its first label
             for lit in reversed(labels):
                 first[lit.language] = lit
