@@ -71,7 +71,7 @@ def format_answer(answer: Answer, fmt: str, max_rows: int = 0) -> bytes:
         if data is None:
             raise _too_many(max_rows, "rows")
         return data
-    rows = list(limited(answer.rows(), max_rows, "rows"))
+    rows = limited(answer.rows(), max_rows, "rows")  # written as they come
     return WRITERS[fmt](answer.variables, rows).encode("utf-8")
 
 
@@ -88,7 +88,7 @@ def _boolean(value: bool, fmt: str) -> str:
     return f"{str(value).lower()}\n"
 
 
-Rows = list[tuple[Term | None, ...]]
+Rows = Iterable[tuple[Term | None, ...]]
 
 
 def _cell(term: Term | None) -> str:
@@ -99,12 +99,13 @@ def _cell(term: Term | None) -> str:
 def table(variables: list[str], rows: Rows) -> str:
     """Rows as an aligned text table for people; long values are shortened."""
     cells = [[_cell(term) for term in row] for row in rows]
+    count = len(cells)
     widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in [variables, ["-" * w for w in widths], *cells]
     ]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines) + "\n"
 
 
@@ -140,13 +141,14 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def to_json(variables: list[str], rows: Rows) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = [
-        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
-    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    """SPARQL 1.1 Query Results JSON, one binding to a line."""
+    head = json.dumps({"vars": variables}, ensure_ascii=False)
+    lines = [f'{{"head": {head}, "results": {{"bindings": [']
+    for row in rows:
+        binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        lines.append(json.dumps(binding, ensure_ascii=False) + ",")
+    lines[-1] = lines[-1].removesuffix(",")
+    return "\n".join(lines) + "\n]}}\n"
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
