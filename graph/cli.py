@@ -7,6 +7,7 @@ run, so a command pays only for what it needs at start-up.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -35,6 +36,19 @@ class CliError(click.ClickException):
 
         super().__init__(printable(str(error)))
         self.exit_code = error.exit_code
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds, up to a year: a thread or a socket waits no longer."""
+
+    def __init__(self, min: float, min_open: bool = False) -> None:
+        super().__init__(min=min, max=365 * 24 * 3600, min_open=min_open)
+
+    def convert(self, value, param, ctx) -> float:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 class MuskgraphGroup(click.Group):
@@ -152,7 +166,7 @@ def source_options(limits: bool):
                 ),
                 click.option(
                     "--timeout",
-                    type=click.FloatRange(min=0),
+                    type=Seconds(min=0),
                     default=30,
                     show_default=True,
                     help="Stop the query after this many seconds (0: no limit).",
@@ -454,7 +468,7 @@ def graphs(project: Project) -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(min=0, min_open=True),
     default=60,
     show_default=True,
     help="Seconds to wait for the store at each step.",

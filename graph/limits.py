@@ -34,16 +34,30 @@ def end_process(error: MuskgraphError) -> NoReturn:
 
 def within(seconds: float, work: Callable[[], Result], what: str, stop: Stop) -> Result:
     """What `work` returns; if it runs past `seconds` (0: no limit), `stop` is called
-    from another thread with the error and must end the process."""
+    from another thread with the error and must end the process.
+
+    Once `work` has returned the deadline no longer counts: the caller may be writing
+    the answer, which a stop half-way would cut short.
+    """
     if seconds <= 0:
         return work()
     error = LimitExceeded(
         f"{what} was stopped after {seconds:g} s (raise the limit with --timeout)"
     )
-    watchdog = threading.Timer(seconds, stop, (error,))
+    finished = threading.Event()
+    deciding = threading.Lock()  # the deadline and the end of the work, one at a time
+
+    def expire() -> None:
+        with deciding:
+            if not finished.is_set():
+                stop(error)
+
+    watchdog = threading.Timer(seconds, expire)
     watchdog.daemon = True
     watchdog.start()
     try:
         return work()
     finally:
+        with deciding:
+            finished.set()
         watchdog.cancel()

@@ -25,6 +25,7 @@ from graph.store import check_file, load_file
 
 STORE_FORMAT = 1
 CHECKED_SIZE = 16 * 1024 * 1024
+REBUILDS = 3  # a reader rebuilds a store this many times at most before it gives up
 
 
 def _fingerprint(path: Path) -> list[int]:
@@ -155,7 +156,7 @@ def reading(
     The store is checked under the shared lock; a stale one is rebuilt under the
     exclusive lock, and then checked again under the shared one.
     """
-    while True:
+    for _ in range(REBUILDS):
         with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
             if is_current(project):
                 yield
@@ -163,6 +164,10 @@ def reading(
         with writing(project, notice):
             if not is_current(project):
                 rebuild(project)
+    raise InputError(
+        f"{store_path(project)}: the store is out of date again as soon as it is built "
+        "(is a loaded file still being written?)"
+    )
 
 
 def _clear_leftovers(project: Project) -> None:

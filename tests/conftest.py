@@ -22,6 +22,11 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 DATA_DIRS = ("ontology", "queries", "seeds")
 
 
+# Past --timeout a command ends its process, which in-process would be pytest itself:
+# here commands have no time limit unless a test gives one (run_muskgraph runs a process).
+NO_TIME_LIMIT = {command: {"timeout": 0} for command in ("query", "paths", "render")}
+
+
 def copy_project(root: Path) -> Path:
     for name in DATA_DIRS:
         shutil.copytree(CHECKOUT / name, root / name)
@@ -80,7 +85,9 @@ def cli(project_copy: Path) -> Callable[..., Result]:
     """Run `muskgraph --project <copy> ARGS...`; stdout and stderr are kept apart."""
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(main, ["--project", str(project_copy), *args], input=input)
+        return CliRunner().invoke(
+            main, ["--project", str(project_copy), *args], input=input, default_map=NO_TIME_LIMIT
+        )
 
     return invoke
 

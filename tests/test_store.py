@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import InputError
 from graph.project import Project
 from graph.query import library, run
 from graph.store import NON_ASCII_SPACE
-from graph.workspace import manifest_path, store_path
+from graph.workspace import REBUILDS, manifest_path, reading, store_path
 
 EXTRA = """\
 @prefix kg: <https://w3id.org/muskgraph/id/> .
@@ -144,3 +145,12 @@ def test_a_half_built_or_foreign_store_is_rebuilt(cli, project_copy, damage) -> 
 def test_n_triples_output_escapes_all_the_white_space_rdflib_stops_at() -> None:
     spaces = {chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isspace()}
     assert set(NON_ASCII_SPACE) == spaces
+
+
+def test_a_store_that_stays_stale_is_given_up_after_a_few_rebuilds(project_copy) -> None:
+    project = Project.locate(project_copy)
+    rebuilds: list[Project] = []  # a rebuild that never makes the store current
+    stale = pytest.raises(InputError, match="out of date again as soon as it is built")
+    with stale, reading(project, rebuilds.append, lambda message: None):
+        pytest.fail("read a stale store")
+    assert len(rebuilds) == REBUILDS
