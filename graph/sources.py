@@ -65,11 +65,14 @@ class Source(NamedTuple):
         build_again(project, self.notice)
 
     def holding(self, project: Project):
-        """Keep the project's store current and unchanged while a command reads it."""
-        if self.endpoint or self.data or self.store == "memory":
+        """Keep what a command reads of the project current and unchanged meanwhile: the
+        store, or for rdflib's memory store the manifest of loaded files."""
+        if self.endpoint or self.data:
             return contextlib.nullcontext()
-        from graph.workspace import reading
+        from graph.workspace import reading, sharing
 
+        if self.store == "memory":
+            return sharing(project, self.notice)
         return reading(project, self.build_again, self.notice)
 
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:

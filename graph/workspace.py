@@ -148,6 +148,13 @@ def writing(project: Project, notice: Notice) -> Iterator[None]:
 
 
 @contextmanager
+def sharing(project: Project, notice: Notice) -> Iterator[None]:
+    """Keep the project's outputs unchanged by writers while the block reads them."""
+    with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
+        yield
+
+
+@contextmanager
 def reading(
     project: Project, rebuild: Callable[[Project], object], notice: Notice
 ) -> Iterator[None]:
@@ -157,7 +164,7 @@ def reading(
     exclusive lock, and then checked again under the shared one.
     """
     for _ in range(REBUILDS):
-        with locked(lock_path(project), exclusive=False, on_wait=_waiting(notice)):
+        with sharing(project, notice):
             if is_current(project):
                 yield
                 return

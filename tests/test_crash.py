@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from graph.build import OUTPUT_STEM
+from graph.project import Project
 from graph.store import EXPORT_FORMATS
+from graph.workspace import writing
 
 KILLS = 20
 
@@ -77,3 +79,15 @@ def test_queries_during_a_build_see_a_whole_store(project_copy, reference) -> No
     finally:
         build.wait(timeout=120)
     assert build.returncode == 0
+
+
+def test_a_memory_store_query_waits_while_out_is_written(project_copy, reference) -> None:
+    """--store memory reads the manifest of loaded files: never while a load rewrites it."""
+    query = command(project_copy, "query", "control", "--store", "memory", "-f", "csv")
+    with writing(Project.locate(project_copy), lambda message: None):
+        waiting = subprocess.Popen(query, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1)
+    answer, errors = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, errors
+    assert "waiting for another muskgraph process to finish with out/" in errors
+    assert "https://w3id.org/muskgraph/id/x-corp" in answer
