@@ -151,13 +151,13 @@ def to_json(variables: list[str], rows: Rows) -> str:
     return "\n".join(lines) + "\n]}}\n"
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # compiled when XML is asked for
 
 
 def _xml_term(term: Term) -> str:
     from xml.sax.saxutils import escape, quoteattr  # it imports urllib: only when needed
 
-    if _NOT_XML.search(term.value):
+    if re.search(_NOT_XML, term.value):
         raise InputError(
             "a value holds control characters that XML 1.0 cannot carry: use --format json"
         )
