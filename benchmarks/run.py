@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -393,6 +393,25 @@ class Bench:
                 self.runner.measure(cells[name], argv)
         return cells
 
+    def in_turns(
+        self,
+        row: dict[str, Cell],
+        commands: dict[str, list[str]],
+        outputs: dict[str, Path],
+        count: Callable[[Path], int],
+        to_stdout: bool = False,
+    ) -> None:
+        """Each tool's command --repeat times, the first tool rotating; then what each
+        answered, counted in its output file (written by the command, or its stdout)."""
+        for turn in range(self.repeat):
+            for tool in _rotated(list(row), turn):
+                stdout = outputs[tool] if to_stdout else None
+                self.runner.measure(row[tool], commands[tool], stdout)
+        for tool, cell in row.items():
+            if cell.ok:
+                cell.answer = count(outputs[tool])
+            outputs[tool].unlink(missing_ok=True)
+
     def measure_size(self, size: int, with_rdflib: bool) -> dict[str, dict[str, Cell]]:
         data = self.data(size)
         graph = data.resolve().as_uri()
@@ -403,7 +422,6 @@ class Bench:
         out.mkdir(exist_ok=True)
         prefixes = json.dumps(PREFIXES)
         ontology = self.project / "ontology"
-        run = self.runner.measure
 
         commands = {
             "muskgraph": self.muskgraph("load", str(data)),
@@ -414,7 +432,7 @@ class Bench:
             self.restore_project()
             shutil.rmtree(ox_store, ignore_errors=True)
             for tool in _rotated(tools, turn):
-                run(cells["load"][tool], commands[tool])
+                self.runner.measure(cells["load"][tool], commands[tool])
         if with_rdflib and cells["load"]["rdflib"].ok:
             cells["load"]["rdflib"].answer = cells["load"]["rdflib"].samples[-1].phases["triples"]
 
@@ -426,13 +444,7 @@ class Bench:
                 "pyoxigraph": self.script(OX_QUERY, ox_store, query),
                 "rdflib": self.script(RDFLIB_QUERY, data, query),
             }
-            for turn in range(self.repeat):
-                for tool in _rotated(tools, turn):
-                    run(cells[key][tool], commands[tool], results[tool])
-            for tool in tools:
-                if cells[key][tool].ok:
-                    cells[key][tool].answer = _count_rows(results[tool])
-                results[tool].unlink(missing_ok=True)
+            self.in_turns(cells[key], commands, results, _count_rows, to_stdout=True)
 
         exports = {tool: out / f"export-{tool}.ttl" for tool in TOOLS}
         commands = {
@@ -442,13 +454,7 @@ class Bench:
             "pyoxigraph": self.script(OX_EXPORT, ox_store, graph, exports["pyoxigraph"], prefixes),
             "rdflib": self.script(RDFLIB_EXPORT, data, exports["rdflib"], prefixes),
         }
-        for turn in range(self.repeat):
-            for tool in _rotated(tools, turn):
-                run(cells["export"][tool], commands[tool])
-        for tool in tools:
-            if cells["export"][tool].ok:
-                cells["export"][tool].answer = _count_triples(exports[tool])
-            exports[tool].unlink(missing_ok=True)
+        self.in_turns(cells["export"], commands, exports, _count_triples)
 
         pages = {tool: out / f"render-{tool}.html" for tool in TOOLS}
         title = RENDER_TITLE
@@ -463,13 +469,7 @@ class Bench:
                 RDFLIB_RENDER, data, RENDER_QUERY, title, ontology, pages["rdflib"]
             ),
         }
-        for turn in range(self.repeat):
-            for tool in _rotated(tools, turn):
-                run(cells["render"][tool], commands[tool])
-        for tool in tools:
-            if cells["render"][tool].ok:
-                cells["render"][tool].answer = _count_nodes(pages[tool])
-            pages[tool].unlink(missing_ok=True)
+        self.in_turns(cells["render"], commands, pages, _count_nodes)
         shutil.rmtree(ox_store, ignore_errors=True)
         return cells
 

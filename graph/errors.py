@@ -15,7 +15,3 @@ class InputError(MuskgraphError):
 
 class QuoteMismatch(MuskgraphError):
     """A claim's quote is not found at its offsets in its source document."""
-
-
-class NotConforming(MuskgraphError):
-    """The graph does not conform to its shapes or checks."""

@@ -21,6 +21,7 @@ from graph.render import (
 )
 from graph.store import OxigraphEngine
 
+TITLE = "Musk <script>window.pwned=1</script> & Co"
 HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
 HOSTILE_DE = "xAI <script>window.pwned=1</script>"
 HOSTILE_QUOTE = '</script><script>window.pwned=1</script><a href="javascript:window.pwned=1">x</a>'
@@ -186,7 +187,7 @@ def network_data(html: str) -> tuple[list[dict], list[dict], dict]:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_graph(sample_graph(), "Musk <script>window.pwned=1</script> & Co")
+    return render_graph(sample_graph(), TITLE)
 
 
 @pytest.fixture(scope="module")
@@ -324,9 +325,9 @@ def test_same_graph_gives_same_bytes_whatever_the_triple_order(page):
     shuffled = Graph()
     for triple in sorted(sample_graph(), key=lambda t: tuple(map(str, t)), reverse=True):
         shuffled.add(triple)
-    again = render_graph(shuffled, "Musk <script>window.pwned=1</script> & Co")
+    again = render_graph(shuffled, TITLE)
     assert again == page
-    assert render_graph(sample_graph(), "Musk <script>window.pwned=1</script> & Co") == page
+    assert render_graph(sample_graph(), TITLE) == page
 
 
 # rdflib 7.6's own Dataset.triples reads its deprecated default_context when default_union.
@@ -338,12 +339,7 @@ def test_dataset_with_named_graphs_renders_like_its_union(page):
     ontology = dataset.graph(URIRef("https://w3id.org/muskgraph/ontology"))
     for s, p, o in sample_graph():
         (ontology if str(s).startswith(str(MG)) else facts).add((s, p, o))
-    title = "Musk <script>window.pwned=1</script> & Co"
-    assert network_data(render_graph(dataset, title))[:2] == network_data(page)[:2]
-    assert (
-        network_data(vertical_integration_view(dataset))[:2]
-        == network_data(vertical_integration_view(sample_graph()))[:2]
-    )
+    assert_drawn_like_the_sample(dataset, page)
 
 
 def test_a_store_renders_like_its_union_with_each_triple_once(page):
@@ -351,11 +347,14 @@ def test_a_store_renders_like_its_union_with_each_triple_once(page):
     for graph in ("urn:graph:a", "urn:graph:b"):  # every triple in both graphs
         data = sample_graph().serialize(format="nt")
         store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    union = OxigraphEngine(store).union()
-    title = "Musk <script>window.pwned=1</script> & Co"
-    assert network_data(render_graph(union, title))[:2] == network_data(page)[:2]
+    assert_drawn_like_the_sample(OxigraphEngine(store).union(), page)
+
+
+def assert_drawn_like_the_sample(source, page: str) -> None:
+    """Both views of `source` have the nodes and edges of the sample graph's views."""
+    assert network_data(render_graph(source, TITLE))[:2] == network_data(page)[:2]
     assert (
-        network_data(vertical_integration_view(union))[:2]
+        network_data(vertical_integration_view(source))[:2]
         == network_data(vertical_integration_view(sample_graph()))[:2]
     )
 
