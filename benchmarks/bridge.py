@@ -43,7 +43,9 @@ from graph.build import assemble
 from graph.prefixes import ONTOLOGY_IRI
 from graph.project import Project
 from graph.render import render_graph
-from graph.store import OxigraphEngine, parse_file, rdflib_dataset, rdflib_graph
+from graph.store.files import parse_file
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.rdflib_bridge import rdflib_dataset, rdflib_graph
 from graph.validate import shacl_inputs, shacl_problems
 
 CHECKOUT = Path(__file__).resolve().parent.parent

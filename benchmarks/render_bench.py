@@ -46,7 +46,7 @@ from rdflib.namespace import PROV  # noqa: E402
 
 from graph.namespaces import KG, MG, OA  # noqa: E402
 from graph.render import render_graph  # noqa: E402
-from graph.store import OxigraphEngine  # noqa: E402
+from graph.store.oxigraph_engine import OxigraphEngine  # noqa: E402
 
 TARGET_RENDER = 0.5  # seconds for 10,000 nodes and 20,000 edges
 TARGET_DRAW = 3.0

@@ -13,7 +13,9 @@ from graph.errors import InputError
 from graph.prefixes import ONTOLOGY_IRI, PREFIXES
 from graph.project import Project
 from graph.provenance import check_quotes
-from graph.store import EXPORT_FORMATS, OxigraphEngine, load_file, parse_file, serialize
+from graph.store.files import load_file, parse_file
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.serialize import EXPORT_FORMATS, serialize
 from graph.workspace import Manifest, manifest_path, write_store
 
 OUTPUT_STEM = "muskgraph"

@@ -16,7 +16,9 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.prefixes import PREFIXES
 from graph.remote import Endpoint, NotSparqlError, sparql_query
-from graph.store import Answer, Term, from_oxigraph, rdflib_triples
+from graph.store.answer import Answer
+from graph.store.rdflib_bridge import rdflib_triples
+from graph.store.terms import Term, from_oxigraph
 
 _JSON = "application/sparql-results+json"
 # The prefixes local engines know without declarations; a query's own declarations,

@@ -10,7 +10,7 @@ import networkx as nx
 from graph.errors import InputError
 from graph.prefixes import PREFIXES
 from graph.query import Engine
-from graph.store import Term, is_iri
+from graph.store.terms import Term, is_iri
 
 _HOP_EVIDENCE = """
 SELECT ?from ?to ?claim ?status ?source ?quote ?basis WHERE {

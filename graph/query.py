@@ -12,7 +12,9 @@ import pyoxigraph as ox
 from graph import sandbox
 from graph.errors import InputError
 from graph.project import Project
-from graph.store import Answer, OxigraphEngine, Term, parse_term
+from graph.store.answer import Answer
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.terms import Term, parse_term
 
 VIOLATION_SUFFIX = "-violation"
 

@@ -17,7 +17,9 @@ import pyoxigraph as ox
 from graph.errors import InputError
 from graph.limits import LimitExceeded
 from graph.prefixes import PREFIXES
-from graph.store import RDF_FORMATS, Answer, Term, to_oxigraph
+from graph.store.answer import Answer
+from graph.store.files import RDF_FORMATS
+from graph.store.terms import Term, to_oxigraph
 from graph.text import printable
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")

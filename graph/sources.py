@@ -48,15 +48,16 @@ class Source(NamedTuple):
 
             return RemoteEngine(Endpoint(self.endpoint, timeout=self.timeout or 30.0))
         if self.data:
-            from graph.store import OxigraphEngine, memory_store
+            from graph.store.files import memory_store
+            from graph.store.oxigraph_engine import OxigraphEngine
 
             return OxigraphEngine(memory_store(list(self.data)))
         if self.store == "memory":
             from graph.build import memory_dataset
-            from graph.store import RdflibEngine
+            from graph.store.rdflib_engine import RdflibEngine
 
             return RdflibEngine(memory_dataset(project))
-        from graph.store import OxigraphEngine
+        from graph.store.oxigraph_engine import OxigraphEngine
         from graph.workspace import open_store
 
         return OxigraphEngine(open_store(project))
@@ -85,7 +86,7 @@ def construct_triples(engine: Engine, request: Request, max_rows: int) -> set[tu
     """The triples a CONSTRUCT request gives, as rdflib triples to draw."""
     from graph.query import execute
     from graph.results import limited
-    from graph.store import rdflib_triples
+    from graph.store.rdflib_bridge import rdflib_triples
 
     return rdflib_triples(limited(execute(engine, request).triples(), max_rows, "triples"))
 
@@ -93,7 +94,7 @@ def construct_triples(engine: Engine, request: Request, max_rows: int) -> set[tu
 def ontology_triples(engine: Engine) -> set[tuple]:
     """The ontology graph as rdflib triples, for the classes and labels a drawing uses."""
     from graph.prefixes import ONTOLOGY_IRI
-    from graph.store import rdflib_triples
+    from graph.store.rdflib_bridge import rdflib_triples
 
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"
     return rdflib_triples(engine.query(query, "<ontology>").triples())

@@ -13,7 +13,9 @@ from rdflib.namespace import SH
 from graph.namespaces import ONTOLOGY_IRI
 from graph.provenance import find_mismatches
 from graph.query import VIOLATION_SUFFIX, Engine, QueryText, run
-from graph.store import OxigraphEngine, from_rdflib, parse_file, rdflib_graph
+from graph.store.files import parse_file
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.rdflib_bridge import from_rdflib, rdflib_graph
 
 
 @dataclass

@@ -21,7 +21,7 @@ from graph import __version__
 from graph.atomic import locked, write_atomic
 from graph.errors import InputError
 from graph.project import Project
-from graph.store import check_file, load_file
+from graph.store.files import check_file, load_file
 
 STORE_FORMAT = 1
 CHECKED_SIZE = 16 * 1024 * 1024

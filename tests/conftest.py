@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 from graph.build import assemble, build
 from graph.cli import main
 from graph.project import Project
-from graph.store import OxigraphEngine, RdflibEngine
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.rdflib_engine import RdflibEngine
 from graph.workspace import open_store
 
 CHECKOUT = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sysconfig
 import threading
 import time
 import urllib.error
@@ -41,9 +42,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def installed(program: str) -> str | None:
+    """The path of `program`, looked for beside this Python first: a virtualenv's
+    programs are there even when the virtualenv is not activated."""
+    scripts = sysconfig.get_path("scripts")
+    return shutil.which(program, path=os.pathsep.join([scripts, os.environ.get("PATH", "")]))
+
+
 def require(program: str, package: str) -> str:
     """The path of `program`; skip (fail on CI) when it is not installed."""
-    path = shutil.which(program)
+    path = installed(program)
     if path is None:
         message = f"{program} is not installed ({package}); .ci/run installs it"
         if os.environ.get("CI"):

@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from graph.build import OUTPUT_STEM, assemble, build
 from graph.namespaces import KG, ONTOLOGY_IRI
 from graph.project import Project
-from graph.store import EXPORT_FORMATS
+from graph.store.serialize import EXPORT_FORMATS
 
 OXIGRAPH_FORMATS = {
     "ttl": pyoxigraph.RdfFormat.TURTLE,

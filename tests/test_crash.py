@@ -14,7 +14,7 @@ import pytest
 
 from graph.build import OUTPUT_STEM
 from graph.project import Project
-from graph.store import EXPORT_FORMATS
+from graph.store.serialize import EXPORT_FORMATS
 from graph.workspace import writing
 
 KILLS = 20

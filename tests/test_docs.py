@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+import servers
 from rdflib import Dataset
 
 from graph.cli import main
 from graph.query import library, run
-from graph.store import OxigraphEngine, RdflibEngine
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.rdflib_engine import RdflibEngine
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +47,7 @@ def test_every_library_query_parses_and_says_what_it_answers(project) -> None:
 
 
 def test_ruff_finds_nothing() -> None:
-    ruff = shutil.which("ruff")
+    ruff = servers.installed("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     for args in (["check", "."], ["format", "--check", "."]):

@@ -8,7 +8,7 @@ from graph.errors import InputError
 from graph.namespaces import KG, MG
 from graph.paths import feed_paths, feeds_network, find_node, reachable
 from graph.query import library, run
-from graph.store import Term
+from graph.store.terms import Term
 
 
 def iri(value: str) -> Term:

@@ -9,7 +9,7 @@ from rdflib import XSD, Literal
 
 from graph.namespaces import KG, MG, WD
 from graph.query import library, run
-from graph.store import to_rdflib
+from graph.store.rdflib_bridge import to_rdflib
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from graph.render import (
     render_graph,
     vertical_integration_view,
 )
-from graph.store import OxigraphEngine
+from graph.store.oxigraph_engine import OxigraphEngine
 
 TITLE = "Musk <script>window.pwned=1</script> & Co"
 HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'

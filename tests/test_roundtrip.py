@@ -57,17 +57,12 @@ from graph.prefixes import ONTOLOGY_IRI, PREFIXES
 from graph.project import Project
 from graph.query import QueryText, run
 from graph.results import format_answer
-from graph.store import (
-    EXPORT_FORMATS,
-    OxigraphEngine,
-    RdflibEngine,
-    Term,
-    from_oxigraph,
-    from_rdflib,
-    parse_file,
-    parse_term,
-    serialize,
-)
+from graph.store.files import parse_file
+from graph.store.oxigraph_engine import OxigraphEngine
+from graph.store.rdflib_bridge import from_rdflib
+from graph.store.rdflib_engine import RdflibEngine
+from graph.store.serialize import EXPORT_FORMATS, serialize
+from graph.store.terms import Term, from_oxigraph, parse_term
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 XSD = PREFIXES["xsd"]

@@ -12,7 +12,7 @@ import pytest
 from graph.errors import InputError
 from graph.project import Project
 from graph.query import library, run
-from graph.store import NON_ASCII_SPACE
+from graph.store.serialize import NON_ASCII_SPACE
 from graph.workspace import REBUILDS, manifest_path, reading, store_path
 
 EXTRA = """\

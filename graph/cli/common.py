@@ -1,0 +1,169 @@
+"""What every command shares: one-line errors, the project, outputs, and the options
+of commands that read the graph."""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
+
+import click
+
+from graph.errors import MuskgraphError
+from graph.project import Project
+
+if TYPE_CHECKING:
+    pass
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class CliError(click.ClickException):
+    """A core error shown as one line, with the error's exit code."""
+
+    def __init__(self, error: MuskgraphError) -> None:
+        from graph.text import printable
+
+        super().__init__(printable(str(error)))
+        self.exit_code = error.exit_code
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds, up to a year: a thread or a socket waits no longer."""
+
+    def __init__(self, min: float, min_open: bool = False) -> None:
+        super().__init__(min=min, max=365 * 24 * 3600, min_open=min_open)
+
+    def convert(self, value, param, ctx) -> float:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
+class MuskgraphGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MuskgraphError as error:
+            raise CliError(error) from None
+
+
+pass_project = click.make_pass_decorator(Project)
+
+
+def to_stdout(write: Callable[[BinaryIO], object]) -> None:
+    """Let `write` write to standard output; a reader that leaves early is no error."""
+    stream = sys.stdout.buffer
+    try:
+        write(stream)
+        stream.flush()
+    except BrokenPipeError:  # the reader (head, less) left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def emit(data: bytes, output: Path | None) -> None:
+    """Write to a file atomically, or to standard output for `-` or no file."""
+    if output is None or str(output) == "-":
+        to_stdout(lambda stream: stream.write(data))
+        return
+    from graph.atomic import write_atomic
+
+    write_atomic(output, data)
+    click.echo(f"wrote {output}", err=True)
+
+
+def notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def stop(error: MuskgraphError) -> NoReturn:
+    """Show `error` as any other and end the process now: a query past its time limit
+    cannot be interrupted, only left behind."""
+    CliError(error).show()
+    sys.stderr.flush()
+    os._exit(error.exit_code)
+
+
+def rebuild(project: Project) -> None:
+    from graph.sources import build_again
+
+    build_again(project, notice)
+
+
+def source_options(limits: bool):
+    """--store and --data (and with `limits`, --timeout and --max-rows), gathered into
+    one `source` argument."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, store, data, endpoint=None, timeout=0, max_rows=0, **kwargs):
+            from graph.sources import Source
+
+            source = Source(store, data, timeout, max_rows, endpoint, notice, stop)
+            return function(*args, source=source, **kwargs)
+
+        options = [
+            click.option(
+                "--store",
+                type=click.Choice(["oxigraph", "memory"]),
+                default="oxigraph",
+                show_default=True,
+                help="oxigraph: the store under out/ (built when missing or stale); "
+                "memory: rdflib's memory store.",
+            ),
+            click.option(
+                "-d",
+                "--data",
+                multiple=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Read this RDF file instead of the project (repeatable).",
+            ),
+        ]
+        if limits:
+            options += [
+                click.option(
+                    "--endpoint",
+                    metavar="URL",
+                    help="Ask this SPARQL 1.1 Protocol endpoint instead (credentials from "
+                    "MUSKGRAPH_USER/MUSKGRAPH_PASSWORD or netrc).",
+                ),
+                click.option(
+                    "--timeout",
+                    type=Seconds(min=0),
+                    default=30,
+                    show_default=True,
+                    help="Stop the query after this many seconds (0: no limit).",
+                ),
+                click.option(
+                    "--max-rows",
+                    type=click.IntRange(min=0),
+                    default=100_000,
+                    show_default=True,
+                    help="Refuse answers with more rows or triples (0: no limit).",
+                ),
+            ]
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of standard output (`-`).",
+)
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

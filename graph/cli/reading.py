@@ -1,0 +1,235 @@
+"""Commands that answer from the graph: query, queries, paths, render."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from graph.cli.common import (
+    emit,
+    output_option,
+    pass_project,
+    shown,
+    source_options,
+)
+from graph.project import Project
+
+if TYPE_CHECKING:
+    from graph.sources import Source
+
+VIEWS = ("graph", "vertical")
+VIEW_FILES = {"graph": "muskgraph.html", "vertical": "vertical-integration.html"}
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, term = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="--param")
+        if name.lstrip("?$") in params:
+            raise click.BadParameter(f"?{name.lstrip('?$')} is bound twice", param_hint="--param")
+        params[name.lstrip("?$")] = term
+    return params
+
+
+@click.command()
+@click.argument("reference", required=False)
+@click.option("-e", "--expression", help="The SPARQL query text itself.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
+    help="table (default; shortens long values), csv, tsv, json or xml for SELECT/ASK; "
+    "ttl (default), nt or jsonld for CONSTRUCT/DESCRIBE.",
+)
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE."
+)
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="IRI",
+    help="Let SERVICE reach this endpoint (repeatable); no other is ever contacted.",
+)
+@output_option
+@source_options(limits=True)
+@pass_project
+def query(
+    project: Project,
+    reference: str | None,
+    expression: str | None,
+    fmt: str | None,
+    params: tuple[str, ...],
+    allow_service: tuple[str, ...],
+    output: Path | None,
+    source: Source,
+) -> None:
+    """Run a SPARQL query and print its results.
+
+    The query is a library NAME (see `muskgraph queries`), a FILE.rq, `-` for standard
+    input, or -e TEXT. Queries see the union of all named graphs.
+
+    VALUE in --param is an RDF term (`kg:spacex`, `<http://…>`, `"Juni"@de`, `42`) or
+    plain text; it is bound to the variable, never pasted into the query.
+
+    \b
+    Examples:
+      muskgraph query vertical-integration
+      muskgraph query claims-by-status --param status=mg:AnonymousSources
+      muskgraph query -e 'SELECT ?org WHERE { ?org a mg:Company }' --format csv
+      muskgraph query control --data registry.nt --data news.ttl
+    """
+    from graph.query import QueryText, execute, prepare, resolve
+    from graph.results import check_format, format_answer
+
+    if (reference is None) == (expression is None):
+        raise click.UsageError("give a query NAME, FILE or `-`, or -e TEXT (one of them)")
+    text = QueryText(expression, "<inline>") if expression else resolve(project, reference)
+    request = prepare(text, _params(params), allow_service)
+    fmt = fmt or ("ttl" if request.gives_graph else "table")
+    check_format(request.shape.form, fmt)
+    data = source.run(
+        project,
+        f"the query {text.origin}",
+        lambda engine: format_answer(execute(engine, request), fmt, source.max_rows),
+    )
+    emit(data, output)
+
+
+@click.command()
+@pass_project
+def queries(project: Project) -> None:
+    """List the query library and what each query answers."""
+    from graph.query import library
+
+    named = library(project)
+    width = max((len(name) for name in named), default=0)
+    for name, text in named.items():
+        click.echo(f"{name.ljust(width)}  {text.title}")
+
+
+@click.command()
+@click.argument("start", required=False)
+@click.argument("end", required=False)
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Longest path to list.",
+)
+@source_options(limits=True)
+@pass_project
+def paths(
+    project: Project, start: str | None, end: str | None, max_hops: int, source: Source
+) -> None:
+    """Show vertical-integration paths, hop by hop.
+
+    Lists every path of mg:feeds hops from business line START to END, shortest first.
+
+    START and END are IRIs, kg: names or labels. Each hop is printed with the status,
+    source and quote of every claim that supports it. Without START and END, every
+    direct hop is listed.
+
+    \b
+    Examples:
+      muskgraph paths kg:rockets kg:ai-chatbots
+      muskgraph paths Raketen "KI-Chatbots"
+    """
+    from graph.paths import feed_paths, feeds_network, find_node, hop, report
+
+    if (start is None) != (end is None):
+        raise click.UsageError("give both START and END, or neither")
+
+    def work(engine) -> str | None:
+        network = feeds_network(engine)
+        if start is None:
+            return report([[hop(network, a, b)] for a, b in sorted(network.edges)])
+        first, last = find_node(engine, start), find_node(engine, end)
+        routes = feed_paths(network, first, last, max_hops)
+        return report(routes) if routes else None
+
+    text = source.run(project, "the path search", work)
+    if text is None:
+        click.echo(f"no path from {start} to {end}", err=True)
+        sys.exit(1)
+    click.echo(text, nl=False)
+
+
+@click.command()
+@click.option(
+    "--view",
+    "views",
+    type=click.Choice(VIEWS),
+    multiple=True,
+    help="Which view to draw: the whole graph, the vertical integration (default: both).",
+)
+@click.option("-q", "--query", "query_ref", help="Draw the graph a CONSTRUCT query returns.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file to write (one view only; default: out/).",
+)
+@source_options(limits=True)
+@pass_project
+def render(
+    project: Project,
+    views: tuple[str, ...],
+    query_ref: str | None,
+    output: Path | None,
+    source: Source,
+) -> None:
+    """Draw interactive HTML views of the graph.
+
+    The pages (pyvis) carry every script and style inline and open offline in any browser.
+
+    \b
+    Examples:
+      muskgraph render
+      muskgraph render --view vertical -o vertical.html
+      muskgraph render --query control-graph
+    """
+    from graph.atomic import write_atomic
+    from graph.query import prepare, resolve
+
+    if query_ref and views:
+        raise click.UsageError("--query and --view exclude each other")
+    chosen = () if query_ref else views or VIEWS
+    if output and len(chosen) > 1:
+        raise click.UsageError("-o writes one view: choose it with --view")
+    request = prepare(resolve(project, query_ref)) if query_ref else None
+    if request and not request.gives_graph:
+        raise click.UsageError(
+            f"{request.query.origin}: --query needs a CONSTRUCT or DESCRIBE query"
+        )
+
+    def work(engine) -> dict[Path, str]:
+        from graph import render as draw
+        from graph.sources import construct_triples, ontology_triples
+
+        if request:
+            name = Path(request.query.origin).stem
+            drawn = construct_triples(engine, request, source.max_rows)
+            page = draw.render_construct(
+                drawn, request.query.title or name, schema=ontology_triples(engine)
+            )
+            return {output or project.out_dir / f"{name}.html": page}
+        union = engine.union()
+        pages = {}
+        for view in chosen:
+            pages[output or project.out_dir / VIEW_FILES[view]] = (
+                draw.render_graph(union, "muskgraph: the whole graph")
+                if view == "graph"
+                else draw.vertical_integration_view(union)
+            )
+        return pages
+
+    for path, html in source.run(project, "rendering", work).items():
+        write_atomic(path, html.encode("utf-8"))
+        click.echo(f"wrote {shown(path)}", err=True)
