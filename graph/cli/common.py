@@ -9,15 +9,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NoReturn
+from typing import BinaryIO, NoReturn
 
 import click
 
 from graph.errors import MuskgraphError
 from graph.project import Project
-
-if TYPE_CHECKING:
-    pass
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
