@@ -81,7 +81,7 @@ def query(
     Examples:
       muskgraph query vertical-integration
       muskgraph query claims-by-status --param status=mg:AnonymousSources
-      muskgraph query -e 'SELECT ?org WHERE { ?org a mg:Company }' --format csv
+      muskgraph query -e 'SELECT ?org WHERE { ?org a/rdfs:subClassOf* mg:Company }' -f csv
       muskgraph query control --data registry.nt --data news.ttl
     """
     from graph.query import QueryText, execute, prepare, resolve
