@@ -14,6 +14,10 @@ from graph.project import Project
 from graph.query import Engine, Request
 
 T = TypeVar("T")
+MEMORY_STORE_TRIPLES = 200_000
+"""The most triples `--store memory` takes. rdflib holds every triple as Python objects:
+handing it a million (synthetic, one named graph) took 80 s and 1.2 GB, past the
+default --timeout, before a query even began."""
 Notice = Callable[[str], None]
 
 
@@ -56,7 +60,7 @@ class Source(NamedTuple):
             from graph.build import memory_dataset
             from graph.store.rdflib_engine import RdflibEngine
 
-            return RdflibEngine(memory_dataset(project))
+            return RdflibEngine(memory_dataset(project, MEMORY_STORE_TRIPLES))
         from graph.store.oxigraph_engine import OxigraphEngine
         from graph.workspace import open_store
 
