@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from graph.limits import Stop, end_process, within
+from graph.limits import Stop, end_process, in_child, within
 from graph.project import Project
 from graph.query import Engine, Request
 
@@ -81,9 +81,16 @@ class Source(NamedTuple):
         return reading(project, self.build_again, self.notice)
 
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
-        """`work(engine)`; past the time limit, `stop` ends the process."""
+        """`work(engine)`; past the time limit, `stop` ends the process, or for rdflib's
+        memory store (which a thread cannot stop) the child doing the work is killed."""
+
+        def task() -> T:
+            return work(self.engine(project))
+
         with self.holding(project):
-            return within(self.timeout, lambda: work(self.engine(project)), what, self.stop)
+            if self.store == "memory" and not (self.endpoint or self.data):
+                return in_child(self.timeout, task, what)
+            return within(self.timeout, task, what, self.stop)
 
 
 def construct_triples(engine: Engine, request: Request, max_rows: int) -> set[tuple]:
