@@ -109,6 +109,16 @@ def emit(data: bytes, output: Path | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+def table_width() -> int:
+    """How wide a table may be: $COLUMNS, else the terminal's width, else (standard output
+    is not a terminal) the results' default."""
+    import shutil
+
+    from graph.results import TABLE_WIDTH
+
+    return shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+
+
 def notice(message: str) -> None:
     click.echo(message, err=True)
 
