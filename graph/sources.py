@@ -50,7 +50,8 @@ class Source(NamedTuple):
             from graph.endpoint import RemoteEngine
             from graph.remote import Endpoint
 
-            return RemoteEngine(Endpoint(self.endpoint, timeout=self.timeout or 30.0))
+            endpoint = Endpoint(self.endpoint, timeout=self.timeout or 30.0)
+            return RemoteEngine(endpoint, self.notice)
         if self.data:
             from graph.store.files import memory_store
             from graph.store.oxigraph_engine import OxigraphEngine
