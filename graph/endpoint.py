@@ -65,7 +65,7 @@ class RemoteAnswer(Answer):
     def is_empty(self) -> bool:
         """No rows, no triples, or a false ASK."""
         if self.form == "CONSTRUCT":
-            return next(self.triples(), None) is None
+            return not self._body.strip()
         if self.form == "ASK":
             return not self.boolean()
         return not self._document.get("results", {}).get("bindings")

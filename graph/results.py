@@ -162,7 +162,7 @@ def _records(variables: list[str], cells: list[list[str]], width: int) -> str:
     for number, row in enumerate(cells, 1):
         lines.append(f"-[ row {number} ]".ljust(min(width, label + 2 + room), "-"))
         for variable, cell in zip(variables, row, strict=True):
-            for depth, piece in enumerate(textwrap.wrap(cell, room) or [""]):
+            for depth, piece in enumerate(_wrapped(cell, room)):
                 lines.append(f"{variable if depth == 0 else '':<{label}}  {piece}".rstrip())
     lines.append(_count(len(cells)))
     return "\n".join(lines) + "\n"
