@@ -121,10 +121,16 @@ def build(project: Project) -> dict[Path, int]:
     return {path: len(data) for path, data in outputs.items()}
 
 
-def memory_dataset(project: Project) -> Any:
-    """The project and every file loaded into its store, in rdflib's memory store."""
+def memory_dataset(project: Project, most_triples: int) -> Any:
+    """The project and every file loaded into its store, in rdflib's memory store;
+    refused past `most_triples`, before any is handed to rdflib."""
     store = assemble(project).store
     manifest = Manifest.read(manifest_path(project))
     for entry in manifest.loaded if manifest else []:
         load_file(store, Path(entry.path), entry.graph)
+    if len(store) > most_triples:
+        raise InputError(
+            f"--store memory holds at most {most_triples:,} triples and the graph has "
+            f"{len(store):,}: use the Oxigraph store (--store oxigraph, the default)"
+        )
     return OxigraphEngine(store).dataset()

@@ -8,7 +8,7 @@ user typed), which the standard joins with the query's pattern.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -62,12 +62,28 @@ class RemoteAnswer(Answer):
         for quad in ox.parse(self._body, format=ox.RdfFormat.N_TRIPLES):
             yield tuple(from_oxigraph(t) for t in (quad.subject, quad.predicate, quad.object))
 
+    def is_empty(self) -> bool:
+        """No rows, no triples, or a false ASK."""
+        if self.form == "CONSTRUCT":
+            return not self._body.strip()
+        if self.form == "ASK":
+            return not self.boolean()
+        return not self._document.get("results", {}).get("bindings")
+
 
 class RemoteEngine:
-    """Queries answered by a SPARQL 1.1 Protocol endpoint."""
+    """Queries answered by a SPARQL 1.1 Protocol endpoint.
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    A store may keep pushed data in named graphs and answer queries from an empty
+    default graph (`oxigraph serve` without --union-default-graph): every answer is then
+    empty. The first empty answer has the store asked whether that is so, and `notice`
+    told what to do about it.
+    """
+
+    def __init__(self, endpoint: Endpoint, notice: Callable[[str], None]) -> None:
         self.endpoint = endpoint
+        self._notice = notice
+        self._checked = False
 
     def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
         form = sandbox.check(text, origin).form or "SELECT"
@@ -77,7 +93,27 @@ class RemoteEngine:
             text = f"{text}\nVALUES ({names}) {{ ({values}) }}"
         accept = _NTRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _JSON
         body, _ = sparql_query(self.endpoint, _PROLOGUE + text, accept)
-        return RemoteAnswer(form, body, origin)
+        answer = RemoteAnswer(form, body, origin)
+        if not self._checked and answer.is_empty():
+            self._checked = True
+            self._check_default_graph()
+        return answer
+
+    def _ask(self, text: str) -> RemoteAnswer:
+        return RemoteAnswer("SELECT", sparql_query(self.endpoint, text, _JSON)[0], text)
+
+    def _check_default_graph(self) -> None:
+        if self._ask("ASK { ?s ?p ?o }").boolean():
+            return
+        if not self._ask("ASK { GRAPH ?g { ?s ?p ?o } }").boolean():
+            return  # the store is empty
+        count = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        graphs = next(self._ask(count).rows())[0]
+        self._notice(
+            f"warning: {self.endpoint.query_url} has an empty default graph but "
+            f"{graphs.value if graphs else 'some'} named graphs: start the server with "
+            "--union-default-graph (oxigraph serve), or query with FROM or GRAPH"
+        )
 
     def graph_names(self) -> set[str]:
         answer = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "<graphs>")

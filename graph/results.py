@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -24,7 +25,8 @@ from graph.text import printable
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
-TABLE_CELL_WIDTH = 60
+TABLE_WIDTH = 100  # where the width of the terminal is not known
+TABLE_MIN_WIDTH = 20  # the least room a record's value is given
 
 
 def check_format(form: str | None, fmt: str) -> None:
@@ -57,8 +59,9 @@ def limited(items: Iterable, max_rows: int, what: str) -> Iterator:
         yield item
 
 
-def format_answer(answer: Answer, fmt: str, max_rows: int = 0) -> bytes:
-    """An answer in the format `fmt`, refusing more than `max_rows` rows or triples."""
+def format_answer(answer: Answer, fmt: str, max_rows: int = 0, width: int = TABLE_WIDTH) -> bytes:
+    """An answer in the format `fmt`, refusing more than `max_rows` rows or triples; a
+    table is at most `width` characters wide."""
     check_format(answer.form, fmt)
     if answer.form == "CONSTRUCT":
         triples = [
@@ -74,6 +77,8 @@ def format_answer(answer: Answer, fmt: str, max_rows: int = 0) -> bytes:
             raise _too_many(max_rows, "rows")
         return data
     rows = limited(answer.rows(), max_rows, "rows")  # written as they come
+    if fmt == "table":
+        return table(answer.variables, rows, width).encode("utf-8")
     return WRITERS[fmt](answer.variables, rows).encode("utf-8")
 
 
@@ -94,20 +99,72 @@ Rows = Iterable[tuple[Term | None, ...]]
 
 
 def _cell(term: Term | None) -> str:
-    text = "" if term is None else printable(" ".join(term.text().split()))
-    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+    return "" if term is None else printable(" ".join(term.text().split()))
 
 
-def table(variables: list[str], rows: Rows) -> str:
-    """Rows as an aligned text table for people; long values are shortened."""
-    cells = [[_cell(term) for term in row] for row in rows]
-    count = len(cells)
-    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        for line in [variables, ["-" * w for w in widths], *cells]
+def _fitted(cells: list[list[str]], room: int) -> list[int] | None:
+    """Column widths that fit `room` characters, or None when the columns cannot fit
+    without breaking words. Narrow columns keep their width; the widest are narrowed to
+    one width, none below its longest word."""
+    columns = list(zip(*cells, strict=True))
+    natural = [max(map(len, column)) for column in columns]
+    words = [
+        max(len(word) for cell in column for word in [*cell.split(), ""]) for column in columns
     ]
-    lines.append(f"({count} row{'s' if count != 1 else ''})")
+
+    def widths(cap: int) -> list[int]:
+        return [min(n, max(w, cap)) for n, w in zip(natural, words, strict=True)]
+
+    if sum(widths(0)) > room:
+        return None
+    low, high = 0, max(natural, default=0)  # the widest cap that fits, by halves
+    while low < high:
+        cap = (low + high + 1) // 2
+        low, high = (cap, high) if sum(widths(cap)) <= room else (low, cap - 1)
+    return widths(low)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, max(width, 1), break_on_hyphens=False) or [""]
+
+
+def _count(count: int) -> str:
+    return f"({count} row{'s' if count != 1 else ''})"
+
+
+def table(variables: list[str], rows: Rows, width: int = TABLE_WIDTH) -> str:
+    """Rows as an aligned text table for people, at most `width` characters wide.
+
+    The widest columns are narrowed and their values wrapped onto continuation lines at
+    spaces, never cut. When the columns cannot fit so, each row is shown as a record
+    instead: one line a variable, its value wrapped beside it.
+    """
+    cells = [[_cell(term) for term in row] for row in rows]
+    widths = _fitted([variables, *cells], width - 2 * (len(variables) - 1))
+    if widths is None:
+        return _records(variables, cells, width)
+    lines = []
+    for row in [variables, ["-" * w for w in widths], *cells]:
+        parts = [_wrapped(cell, w) for cell, w in zip(row, widths, strict=True)]
+        for depth in range(max((len(part) for part in parts), default=1)):
+            pieces = [part[depth] if depth < len(part) else "" for part in parts]
+            line = "  ".join(p.ljust(w) for p, w in zip(pieces, widths, strict=True))
+            lines.append(line.rstrip())
+    lines.append(_count(len(cells)))
+    return "\n".join(lines) + "\n"
+
+
+def _records(variables: list[str], cells: list[list[str]], width: int) -> str:
+    """Rows one after another, each variable on a line with its value wrapped beside it."""
+    label = max(map(len, variables))
+    room = max(width - label - 2, TABLE_MIN_WIDTH)
+    lines = []
+    for number, row in enumerate(cells, 1):
+        lines.append(f"-[ row {number} ]".ljust(min(width, label + 2 + room), "-"))
+        for variable, cell in zip(variables, row, strict=True):
+            for depth, piece in enumerate(_wrapped(cell, room)):
+                lines.append(f"{variable if depth == 0 else '':<{label}}  {piece}".rstrip())
+    lines.append(_count(len(cells)))
     return "\n".join(lines) + "\n"
 
 
@@ -194,4 +251,4 @@ def to_xml(variables: list[str], rows: Rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-WRITERS = {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}
+WRITERS = {"csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}

@@ -146,7 +146,7 @@ OXIGRAPH_OPTIONS = ("--union-default-graph",)
 
 @dataclass
 class Oxigraph:
-    """An `oxigraph serve` on 127.0.0.1 whose default graph is the union of all graphs."""
+    """An `oxigraph serve` on 127.0.0.1."""
 
     process: Process
     base: str
@@ -161,12 +161,14 @@ class Oxigraph:
 
 
 @contextlib.contextmanager
-def oxigraph(directory: Path) -> Iterator[Oxigraph]:
+def oxigraph(directory: Path, options: tuple[str, ...] = OXIGRAPH_OPTIONS) -> Iterator[Oxigraph]:
+    """An `oxigraph serve`, by default as docs/triple-stores.md starts it; `options=()`
+    for a plain one, whose default graph is a graph of its own."""
     program = require("oxigraph", "PyPI package oxigraph")
     port = free_port()
     (directory / "store").mkdir(parents=True)
     args = [program, "serve", "--location", str(directory / "store")]
-    args += ["--bind", f"{HOST}:{port}", *OXIGRAPH_OPTIONS]
+    args += ["--bind", f"{HOST}:{port}", *options]
     process = Process.start(args, directory, directory / "oxigraph.log")
     try:
         base = f"http://{HOST}:{port}"

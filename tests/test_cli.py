@@ -44,6 +44,39 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert result.stdout.startswith("muskgraph, version ")
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["query", "control", "--frmat", "csv"],
+            "Error: No such option '--frmat'. (Did you mean one of: '--data', '--format'?) "
+            "(see muskgraph query --help)",
+        ),
+        (["frob"], "Error: No such command 'frob'. (see muskgraph --help)"),
+        (["--bogus", "queries"], "Error: No such option '--bogus'. (see muskgraph --help)"),
+        (
+            ["query", "--format"],
+            "Error: Option '--format' requires an argument. (see muskgraph query --help)",
+        ),
+        (
+            ["paths", "kg:rockets"],
+            "Error: give both START and END, or neither (see muskgraph paths --help)",
+        ),
+        (
+            ["load"],
+            "Error: Missing argument 'FILES...'. (see muskgraph load --help)",
+        ),
+        (
+            ["export", "--format", "xml"],
+            "Error: Invalid value for '-f' / '--format': 'xml' is not one of 'ttl', 'trig', "
+            "'nt', 'jsonld'. (see muskgraph export --help)",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_with_where_help_is(cli, args, message) -> None:
+    assert_clean_error(cli(*args), 2, message)
+
+
 def test_unknown_query_name(cli) -> None:
     assert_clean_error(
         cli("query", "no-such-query"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,9 +10,11 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import servers
-from rdflib import Dataset
+from click.testing import CliRunner
+from rdflib import RDF, RDFS, Dataset
 
 from graph.cli import main
+from graph.namespaces import MG
 from graph.query import library, run
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_engine import RdflibEngine
@@ -53,3 +56,22 @@ def test_ruff_finds_nothing() -> None:
     for args in (["check", "."], ["format", "--check", "."]):
         result = subprocess.run([ruff, *args], cwd=CHECKOUT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _company_examples() -> list[str]:
+    """The inline company queries the README and `query --help` show."""
+    help_text = CliRunner().invoke(main, ["query", "--help"]).output
+    readme = (CHECKOUT / "README.md").read_text("utf-8")
+    found = re.findall(r"muskgraph query -e '([^']*mg:Company[^']*)'", readme + help_text)
+    assert len(found) >= 3, found  # Using it, the help text, and its copy in the reference
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("example", _company_examples())
+def test_company_examples_find_every_kind_of_company(cli, dataset, example) -> None:
+    kinds = set(dataset.transitive_subjects(RDFS.subClassOf, MG.Company))
+    companies = {str(c) for kind in kinds for c in dataset.subjects(RDF.type, kind)}
+    assert len(companies) > len(set(dataset.subjects(RDF.type, MG.Company)))  # subclasses
+    result = cli("query", "-e", example, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert set(result.stdout.splitlines()[1:]) == companies

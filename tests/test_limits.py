@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 import time
 
-from graph.limits import LimitExceeded, within
+import pytest
+
+from graph.errors import InputError
+from graph.limits import LimitExceeded, in_child, within
 
 
 def test_work_past_the_deadline_is_stopped_with_the_limit_in_the_message() -> None:
@@ -41,3 +44,21 @@ def test_a_stop_under_way_holds_back_work_that_returns_meanwhile() -> None:
 
 def test_no_limit_runs_the_work_in_this_thread() -> None:
     assert within(0, threading.current_thread, "work", lambda _: None) is threading.current_thread()
+
+
+def test_work_in_a_child_gives_its_answer_or_its_error() -> None:
+    assert in_child(30, lambda: {"page": "<html>", "rows": b"a,b"}, "work") == {
+        "page": "<html>",
+        "rows": b"a,b",
+    }
+
+    def refused() -> None:
+        raise InputError("q.rq:1:2: bad")
+
+    with pytest.raises(InputError, match=r"^q\.rq:1:2: bad$"):
+        in_child(30, refused, "work")
+
+
+def test_work_in_a_child_past_the_deadline_is_killed() -> None:
+    with pytest.raises(LimitExceeded, match=r"^the query x was stopped after 0\.2 s"):
+        in_child(0.2, lambda: time.sleep(60), "the query x")

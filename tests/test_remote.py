@@ -719,3 +719,6 @@ def test_the_documented_oxigraph_command_is_the_tested_one() -> None:
     assert "oxigraph serve --location oxigraph-store --bind 127.0.0.1:7878 " in text
     assert "--union-default-graph" in servers.OXIGRAPH_OPTIONS
     assert " ".join(servers.OXIGRAPH_OPTIONS) in text
+    readme = (CHECKOUT / "README.md").read_text(encoding="utf-8")
+    command = "oxigraph serve --location oxigraph-store --bind 127.0.0.1:7878 "
+    assert command + " ".join(servers.OXIGRAPH_OPTIONS) in readme

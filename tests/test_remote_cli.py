@@ -78,3 +78,36 @@ def test_a_refused_connection_is_one_clear_line(cli) -> None:
     result = cli("query", "control", "--endpoint", url)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"Error: cannot reach {url}: connection refused"]
+
+
+@pytest.fixture(scope="module")
+def plain_server(tmp_path_factory) -> Iterator[servers.Oxigraph]:
+    """`oxigraph serve` without --union-default-graph: queries read its default graph."""
+    with servers.oxigraph(tmp_path_factory.mktemp("oxigraph-plain"), options=()) as running:
+        yield running
+
+
+def test_an_empty_default_graph_beside_named_graphs_is_pointed_out(cli, plain_server) -> None:
+    pushed = cli("push", "--endpoint", f"{plain_server.base}/store", "--replace")
+    assert pushed.exit_code == 0, pushed.output
+    graphs = len(cli("graphs").stdout.splitlines())
+    url = f"{plain_server.base}/query"
+    warning = (
+        f"warning: {url} has an empty default graph but {graphs} named graphs: start the "
+        "server with --union-default-graph (oxigraph serve), or query with FROM or GRAPH"
+    )
+    query = cli("query", "vertical-integration", "--endpoint", url)
+    assert query.exit_code == 0, query.output
+    assert query.stdout.endswith("(0 rows)\n")
+    assert query.stderr.splitlines() == [warning]
+    paths = cli("paths", "rockets", "ai-chatbots", "--endpoint", url)
+    assert paths.exit_code == 2
+    assert paths.stderr.splitlines()[0] == warning
+    assert len(paths.stderr.splitlines()) == 2  # and the error
+
+
+def test_a_union_default_graph_gives_no_warning(cli, pushed) -> None:
+    result = cli("query", "-e", "ASK { ?s mg:nothing ?o }", "--endpoint", f"{pushed.base}/query")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "no\n"
+    assert result.stderr == ""

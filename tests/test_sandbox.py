@@ -126,3 +126,20 @@ def test_output_to_a_device_writes_into_it(cli) -> None:
     assert cli("query", "control", "-f", "csv", "-o", "/dev/null").exit_code == 0
     after = os.stat("/dev/null")
     assert (after.st_mode, after.st_rdev) == (before.st_mode, before.st_rdev)
+
+
+def test_the_time_limit_stops_a_backtracking_regex_in_the_memory_store(
+    cli, project_copy, tmp_path
+) -> None:
+    """Python's `re` holds the GIL while it backtracks: no thread can stop it, a kill can."""
+    data = tmp_path / "long.nt"
+    data.write_text(f'<urn:s> <urn:p> "{"a" * 60}" .\n', encoding="utf-8")
+    assert cli("load", str(data)).exit_code == 0
+    query = 'SELECT ?x WHERE { ?s ?p ?x FILTER REGEX(?x, "(a+)+b") }'
+    args = ["query", "-e", query, "--store", "memory", "--timeout", "2"]
+    result = run_muskgraph(project_copy, args, timeout=60)  # unstopped, it runs for ages
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        "Error: the query <inline> was stopped after 2 s (raise the limit with --timeout)"
+    ]
+    assert result.stdout == b""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -154,3 +155,20 @@ def test_a_store_that_stays_stale_is_given_up_after_a_few_rebuilds(project_copy)
     with stale, reading(project, rebuilds.append, lambda message: None):
         pytest.fail("read a stale store")
     assert len(rebuilds) == REBUILDS
+
+
+def test_the_memory_store_refuses_a_graph_past_its_size(cli, monkeypatch) -> None:
+    import graph.sources
+
+    built = cli("build")
+    assert built.exit_code == 0, built.output
+    monkeypatch.setattr(graph.sources, "MEMORY_STORE_TRIPLES", 100)
+    result = cli("query", "control", "--store", "memory")
+    assert result.exit_code == 2, result.output
+    assert re.fullmatch(
+        r"Error: --store memory holds at most 100 triples and the graph has [\d,]+: "
+        r"use the Oxigraph store \(--store oxigraph, the default\)\n",
+        result.stderr,
+    )
+    assert result.stdout == ""
+    assert cli("query", "control").exit_code == 0  # the Oxigraph store answers it

@@ -42,12 +42,47 @@ class Seconds(click.FloatRange):
         return seconds
 
 
+class OneLineUsageError(click.ClickException):
+    """A usage error as every other error: one line, with where help is, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError, command_path: str) -> None:
+        from graph.text import printable
+
+        message = printable(" ".join(error.format_message().split()))
+        super().__init__(f"{message} (see {command_path} --help)")
+
+
+def _command_path(error: click.UsageError, ctx: click.Context) -> str:
+    """The command the error is about: click leaves some parse errors without one."""
+    if error.ctx is not None:
+        return error.ctx.command_path
+    return " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
+
+
 class MuskgraphGroup(click.Group):
+    """The muskgraph group: core errors and usage errors of the group and of every
+    command are shown as one line, instead of click's usage, hint and error."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            path = error.ctx.command_path if error.ctx else info_name
+            raise OneLineUsageError(error, path) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except MuskgraphError as error:
             raise CliError(error) from None
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise OneLineUsageError(error, _command_path(error, ctx)) from None
 
 
 pass_project = click.make_pass_decorator(Project)
@@ -72,6 +107,16 @@ def emit(data: bytes, output: Path | None) -> None:
 
     write_atomic(output, data)
     click.echo(f"wrote {output}", err=True)
+
+
+def table_width() -> int:
+    """How wide a table may be: $COLUMNS, else the terminal's width, else (standard output
+    is not a terminal) the results' default."""
+    import shutil
+
+    from graph.results import TABLE_WIDTH
+
+    return shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
 
 
 def notice(message: str) -> None:

@@ -14,6 +14,7 @@ from graph.cli.common import (
     pass_project,
     shown,
     source_options,
+    table_width,
 )
 from graph.project import Project
 
@@ -44,7 +45,8 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
-    help="table (default; shortens long values), csv, tsv, json or xml for SELECT/ASK; "
+    help="table (default; as wide as the terminal, else $COLUMNS, else 100 characters; "
+    "long values wrap), csv, tsv, json or xml for SELECT/ASK; "
     "ttl (default), nt or jsonld for CONSTRUCT/DESCRIBE.",
 )
 @click.option(
@@ -81,7 +83,7 @@ def query(
     Examples:
       muskgraph query vertical-integration
       muskgraph query claims-by-status --param status=mg:AnonymousSources
-      muskgraph query -e 'SELECT ?org WHERE { ?org a mg:Company }' --format csv
+      muskgraph query -e 'SELECT ?org WHERE { ?org a/rdfs:subClassOf* mg:Company }' -f csv
       muskgraph query control --data registry.nt --data news.ttl
     """
     from graph.query import QueryText, execute, prepare, resolve
@@ -96,7 +98,7 @@ def query(
     data = source.run(
         project,
         f"the query {text.origin}",
-        lambda engine: format_answer(execute(engine, request), fmt, source.max_rows),
+        lambda engine: format_answer(execute(engine, request), fmt, source.max_rows, table_width()),
     )
     emit(data, output)
 
