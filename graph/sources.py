@@ -4,7 +4,6 @@ or a remote endpoint; how it is held while read; and the limits it runs under.""
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -12,21 +11,19 @@ from typing import Any, NamedTuple, TypeVar
 from graph.limits import Stop, end_process, within
 from graph.project import Project
 from graph.query import Engine, Request
+from graph.text import to_stderr
 
 T = TypeVar("T")
 Notice = Callable[[str], None]
 
 
-def print_notice(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def build_again(project: Project, notice: Notice = print_notice) -> None:
-    """Build the project again: its store was missing, half-written, foreign or stale."""
+def build_again(project: Project, notice: Notice = to_stderr) -> None:
+    """Build the project again: its store was missing, half-written, foreign, stale or
+    damaged."""
     from graph.build import build
 
     notice("the store is missing or out of date: building it")
-    build(project)
+    build(project, notice)
 
 
 class Source(NamedTuple):
@@ -38,10 +35,11 @@ class Source(NamedTuple):
     timeout: float
     max_rows: int
     endpoint: str | None = None
-    notice: Notice = print_notice
+    notice: Notice = to_stderr
     stop: Stop = end_process
 
-    def engine(self, project: Project) -> Engine:
+    def engine(self, project: Project, store: Any = None) -> Engine:
+        """The engine to read with; `store` is the project's store, as `holding` opened it."""
         if self.endpoint:
             from graph.endpoint import RemoteEngine
             from graph.remote import Endpoint
@@ -56,18 +54,18 @@ class Source(NamedTuple):
             from graph.build import memory_dataset
             from graph.store.rdflib_engine import RdflibEngine
 
-            return RdflibEngine(memory_dataset(project))
+            return RdflibEngine(memory_dataset(project, self.notice))
         from graph.store.oxigraph_engine import OxigraphEngine
-        from graph.workspace import open_store
 
-        return OxigraphEngine(open_store(project))
+        return OxigraphEngine(store)
 
     def build_again(self, project: Project) -> None:
         build_again(project, self.notice)
 
-    def holding(self, project: Project):
+    def holding(self, project: Project) -> contextlib.AbstractContextManager[Any]:
         """Keep what a command reads of the project current and unchanged meanwhile: the
-        store, or for rdflib's memory store the manifest of loaded files."""
+        store (opened, for `engine`), or for rdflib's memory store the record of loaded
+        files."""
         if self.endpoint or self.data:
             return contextlib.nullcontext()
         from graph.workspace import reading, sharing
@@ -78,8 +76,8 @@ class Source(NamedTuple):
 
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
         """`work(engine)`; past the time limit, `stop` ends the process."""
-        with self.holding(project):
-            return within(self.timeout, lambda: work(self.engine(project)), what, self.stop)
+        with self.holding(project) as store:
+            return within(self.timeout, lambda: work(self.engine(project, store)), what, self.stop)
 
 
 def construct_triples(engine: Engine, request: Request, max_rows: int) -> set[tuple]:
