@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -142,25 +143,28 @@ def missing_files(project: Project) -> list[Loaded]:
     return [entry for entry in read_record(project) if _fingerprint(Path(entry.path)) is None]
 
 
-def load_recorded(store: ox.Store, record: tuple[Loaded, ...], notice: Notice) -> dict:
+def load_recorded(
+    store: ox.Store, record: tuple[Loaded, ...], notice: Notice
+) -> dict[str, list[int] | None]:
     """Load every file of the record that is there into `store`; say which are not.
 
     Returns each file's fingerprint, taken before it was read (None: missing)."""
-    fingerprints = {}
+    fingerprints: dict[str, list[int] | None] = {}
     for entry in record:
         path = Path(entry.path)
+        remove = f"muskgraph unload {shlex.quote(entry.path)}"
         fingerprints[entry.path] = _fingerprint(path)
         if fingerprints[entry.path] is None:
             notice(
                 f"{path}: a loaded file is missing: its graph is left out of the store "
-                f"(restore it, or remove it with muskgraph unload {path})"
+                f"(restore it, or remove it with {remove})"
             )
             continue
         try:
             load_file(store, path, entry.graph)
         except InputError as error:
             raise InputError(
-                f"{error} (a loaded file: fix it, or remove it with muskgraph unload {path})"
+                f"{error} (a loaded file: fix it, or remove it with {unload})"
             ) from None
     return fingerprints
 
@@ -275,7 +279,9 @@ def open_store(project: Project, writable: bool = False) -> ox.Store:
         raise InputError(f"{path}: cannot open the store: {error}") from None
 
 
-def writable_store(project: Project, rebuild: Callable[[Project], object], notice: Notice):
+def writable_store(
+    project: Project, rebuild: Callable[[Project], object], notice: Notice
+) -> ox.Store:
     """The project's store opened for writing, rebuilt first when missing, stale or
     damaged (callers hold `writing`)."""
     store = _opened(project, writable=True, notice=notice)
@@ -312,7 +318,8 @@ def load(
     earlier = read_record(project)
     write_record(project, _replacing(earlier, entries.values()))
     manifest_path(project).unlink()  # until it is back, the store counts as half-written
-    fingerprints, done = dict(manifest.loaded), []
+    fingerprints = dict(manifest.loaded)
+    done: list[Loaded] = []
     with cannot_write(store_path(project)):
         for entry in entries.values():
             path, graph = Path(entry.path), ox.NamedNode(entry.graph)
@@ -335,7 +342,7 @@ def load(
     return list(entries)
 
 
-def _replacing(record: tuple[Loaded, ...], entries) -> tuple[Loaded, ...]:
+def _replacing(record: tuple[Loaded, ...], entries: Iterable[Loaded]) -> tuple[Loaded, ...]:
     """The record with `entries` in place of what was loaded into their graphs."""
     graphs = {entry.graph for entry in entries}
     return (*(e for e in record if e.graph not in graphs), *entries)

@@ -68,7 +68,11 @@ def unload(project: Project, graph: str) -> None:
 @click.command()
 @pass_project
 def graphs(project: Project) -> None:
-    """List the named graphs in the store with their number of triples."""
+    """List the named graphs in the store with their number of triples.
+
+    A loaded file that is no longer there is listed as `missing`: restore it, or
+    remove it with `muskgraph unload`.
+    """
     from graph.query import QueryText, run
 
     text = QueryText(
