@@ -164,7 +164,7 @@ def load_recorded(
             load_file(store, path, entry.graph)
         except InputError as error:
             raise InputError(
-                f"{error} (a loaded file: fix it, or remove it with {unload})"
+                f"{error} (a loaded file: fix it, or remove it with {remove})"
             ) from None
     return fingerprints
 
