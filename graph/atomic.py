@@ -6,15 +6,50 @@ import fcntl
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+from graph.errors import InputError
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def cannot_write(path: Path) -> Iterator[None]:
+    """Turn an OSError while writing `path` (read-only, full, in the way) into one line."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{path}: cannot write: a file is in the way of a directory") from None
+    except OSError as error:
+        reason = error.strerror or str(error).splitlines()[0]
+        raise InputError(f"{path}: cannot write: {reason}") from None
+
+
+def make_directory(path: Path) -> None:
+    with cannot_write(path):
+        path.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def _staged(path: Path) -> Iterator[tuple[BinaryIO, Callable[[], None]]]:
+    """A temporary file beside `path` and the step that renames it over `path`; the
+    temporary vanishes unless that step ran."""
+    make_directory(path.parent)
+    with cannot_write(path):
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield file, lambda: os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -25,27 +60,60 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     renaming over it would replace the device.
     """
     if path.exists() and not path.is_file():
-        with path.open("wb") as file:
+        with cannot_write(path), path.open("wb") as file:
             yield file
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
+    with _staged(path) as (file, rename):
+        with cannot_write(path):
             yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        _finish(file, path)
+        rename()
+
+
+def _finish(file: BinaryIO, path: Path) -> None:
+    """Make the written file durable, with the permissions a new file gets."""
+    with cannot_write(path):
+        file.flush()
+        os.fsync(file.fileno())
+        os.chmod(file.fileno(), 0o666 & ~_umask())  # mkstemp makes it private (0600)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a whole file atomically."""
     with atomic_writer(path) as file:
         file.write(data)
+
+
+@contextmanager
+def replacing_all(files: dict[Path, bytes]) -> Iterator[None]:
+    """Write every file to a temporary first; when the block ends without error, rename
+    them all into place. A full disk or a failed block leaves every file as it was."""
+    with ExitStack() as stack:
+        renames = []
+        for path, data in files.items():
+            file, rename = stack.enter_context(_staged(path))
+            with cannot_write(path):
+                file.write(data)
+            _finish(file, path)
+            renames.append(rename)
+        yield
+        for rename in renames:
+            rename()
+
+
+def _lock_handle(path: Path, exclusive: bool) -> int | None:
+    """The lock file opened; a reader of a read-only `out/` opens it read-only, or goes
+    without where it cannot be made (then no writer can make it either)."""
+    if exclusive:
+        make_directory(path.parent)
+        with cannot_write(path.parent):
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            return os.open(path, flags, 0o666)
+        except OSError:
+            continue
+    return None
 
 
 @contextmanager
@@ -56,16 +124,18 @@ def locked(
 
     Waits for the lock; `on_wait` is called once if it has to.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = _lock_handle(path, exclusive)
+    if handle is None:
+        yield
+        return
     mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-    with path.open("a") as handle:
+    try:
         try:
             fcntl.flock(handle, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait:
                 on_wait()
             fcntl.flock(handle, mode)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(handle)  # closing the file releases the lock

@@ -8,15 +8,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.atomic import write_atomic
+from graph.atomic import replacing_all
 from graph.errors import InputError
 from graph.prefixes import ONTOLOGY_IRI, PREFIXES
 from graph.project import Project
 from graph.provenance import check_quotes
-from graph.store.files import load_file, parse_file
+from graph.store.files import parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.serialize import EXPORT_FORMATS, serialize
-from graph.workspace import Manifest, manifest_path, write_store
+from graph.text import to_stderr
+from graph.workspace import Notice, clear_leftovers, load_recorded, read_record, write_store
 
 OUTPUT_STEM = "muskgraph"
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -105,29 +106,28 @@ def output_path(project: Project, fmt: str) -> Path:
     return project.out_dir / f"{OUTPUT_STEM}.{fmt}"
 
 
-def build(project: Project) -> dict[Path, int]:
+def build(project: Project, notice: Notice = to_stderr) -> dict[Path, int]:
     """Write every export format and the store to `out/`; return each file with its size.
 
-    All serialisations are made before the first file is replaced, and each is written
-    atomically, so a failed build leaves the previous outputs as they were.
+    Every export is written to a temporary and the new store beside the old one before
+    the first output is replaced, so a failed build (a bad seed, a full disk) leaves the
+    previous outputs as they were, never a mix of old and new.
     """
     assembly = assemble(project)
     outputs = {
         output_path(project, fmt): serialize(assembly.dataset, fmt) for fmt in EXPORT_FORMATS
     }
-    write_store(project, assembly.store, assembly.files)
-    for path, data in outputs.items():
-        write_atomic(path, data)
+    clear_leftovers(project)
+    with replacing_all(outputs):
+        write_store(project, assembly.store, assembly.files, notice)
     return {path: len(data) for path, data in outputs.items()}
 
 
-def memory_dataset(project: Project, most_triples: int) -> Any:
+def memory_dataset(project: Project, most_triples: int, notice: Notice) -> Any:
     """The project and every file loaded into its store, in rdflib's memory store;
     refused past `most_triples`, before any is handed to rdflib."""
     store = assemble(project).store
-    manifest = Manifest.read(manifest_path(project))
-    for entry in manifest.loaded if manifest else []:
-        load_file(store, Path(entry.path), entry.graph)
+    load_recorded(store, read_record(project), notice)
     if len(store) > most_triples:
         raise InputError(
             f"--store memory holds at most {most_triples:,} triples and the graph has "

@@ -4,7 +4,6 @@ or a remote endpoint; how it is held while read; and the limits it runs under.""
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -12,6 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 from graph.limits import Stop, end_process, in_child, within
 from graph.project import Project
 from graph.query import Engine, Request
+from graph.text import to_stderr
 
 T = TypeVar("T")
 MEMORY_STORE_TRIPLES = 200_000
@@ -21,16 +21,13 @@ default --timeout, before a query even began."""
 Notice = Callable[[str], None]
 
 
-def print_notice(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def build_again(project: Project, notice: Notice = print_notice) -> None:
-    """Build the project again: its store was missing, half-written, foreign or stale."""
+def build_again(project: Project, notice: Notice = to_stderr) -> None:
+    """Build the project again: its store was missing, half-written, foreign, stale or
+    damaged."""
     from graph.build import build
 
     notice("the store is missing or out of date: building it")
-    build(project)
+    build(project, notice)
 
 
 class Source(NamedTuple):
@@ -42,10 +39,11 @@ class Source(NamedTuple):
     timeout: float
     max_rows: int
     endpoint: str | None = None
-    notice: Notice = print_notice
+    notice: Notice = to_stderr
     stop: Stop = end_process
 
-    def engine(self, project: Project) -> Engine:
+    def engine(self, project: Project, store: Any = None) -> Engine:
+        """The engine to read with; `store` is the project's store, as `holding` opened it."""
         if self.endpoint:
             from graph.endpoint import RemoteEngine
             from graph.remote import Endpoint
@@ -61,18 +59,18 @@ class Source(NamedTuple):
             from graph.build import memory_dataset
             from graph.store.rdflib_engine import RdflibEngine
 
-            return RdflibEngine(memory_dataset(project, MEMORY_STORE_TRIPLES))
+            return RdflibEngine(memory_dataset(project, MEMORY_STORE_TRIPLES, self.notice))
         from graph.store.oxigraph_engine import OxigraphEngine
-        from graph.workspace import open_store
 
-        return OxigraphEngine(open_store(project))
+        return OxigraphEngine(store)
 
     def build_again(self, project: Project) -> None:
         build_again(project, self.notice)
 
-    def holding(self, project: Project):
+    def holding(self, project: Project) -> contextlib.AbstractContextManager[Any]:
         """Keep what a command reads of the project current and unchanged meanwhile: the
-        store, or for rdflib's memory store the manifest of loaded files."""
+        store (opened, for `engine`), or for rdflib's memory store the record of loaded
+        files."""
         if self.endpoint or self.data:
             return contextlib.nullcontext()
         from graph.workspace import reading, sharing
@@ -84,11 +82,11 @@ class Source(NamedTuple):
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
         """`work(engine)`; past the time limit, `stop` ends the process, or for rdflib's
         memory store (which a thread cannot stop) the child doing the work is killed."""
+        with self.holding(project) as store:
 
-        def task() -> T:
-            return work(self.engine(project))
+            def task() -> T:
+                return work(self.engine(project, store))
 
-        with self.holding(project):
             if self.store == "memory" and not (self.endpoint or self.data):
                 return in_child(self.timeout, task, what)
             return within(self.timeout, task, what, self.stop)

@@ -1,16 +1,21 @@
 """The project's Oxigraph store under `out/`: built, checked, extended, opened.
 
-The store is a cache of the project's files and of the files loaded into it. A manifest
-(`out/store.json`) records what it was built from; a store without a complete manifest,
-built by another version, or older than its inputs is rebuilt, never used half-written.
+Two files say what the store holds. The record (`out/loaded.json`) lists the files the
+user loaded; it is written, atomically, before the store is touched, so a command that
+dies at any point loses nothing the user loaded. The manifest (`out/store.json`) says
+what the store was built from; it is removed while the store changes and written last.
+The store is a cache of the project's files and the record: one without a manifest that
+matches them (half-written, built by another version, older than its inputs) or that
+cannot be opened (damaged) is rebuilt from them, never used.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -18,98 +23,176 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from graph import __version__
-from graph.atomic import locked, write_atomic
+from graph.atomic import cannot_write, locked, make_directory, write_atomic
 from graph.errors import InputError
 from graph.project import Project
 from graph.store.files import check_file, load_file
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 CHECKED_SIZE = 16 * 1024 * 1024
 REBUILDS = 3  # a reader rebuilds a store this many times at most before it gives up
 
+Notice = Callable[[str], None]
 
-def _fingerprint(path: Path) -> list[int]:
-    status = path.stat()
+
+def _fingerprint(path: Path) -> list[int] | None:
+    """A file's size and modification time; None when it is not there."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
     return [status.st_size, status.st_mtime_ns]
 
 
-def project_inputs(project: Project) -> dict[str, list[int]]:
+def project_inputs(project: Project) -> dict[str, list[int] | None]:
     """Every file the store is built from, with its size and modification time."""
     files = [*project.ontology_files(), *project.seed_files(), *project.seeds_dir.glob("*.txt")]
     return {str(path): _fingerprint(path) for path in sorted(files)}
 
 
 class Loaded(NamedTuple):
-    """A file loaded into the store, in the named graph `graph`."""
+    """A file the user loaded, into the named graph `graph`."""
 
     graph: str
     path: str
-    fingerprint: list[int]
 
 
-class Manifest(NamedTuple):
-    inputs: dict[str, list[int]]
-    graphs: dict[str, list[str]]  # named graph -> the project files in it
-    loaded: tuple[Loaded, ...] = ()
-    version: str = __version__
-    store_format: int = STORE_FORMAT
-
-    @classmethod
-    def read(cls, path: Path) -> Manifest | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            data["loaded"] = tuple(Loaded(**entry) for entry in data.get("loaded", []))
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
-            return None
-
-    def write(self, path: Path) -> None:
-        data = {**self._asdict(), "loaded": [entry._asdict() for entry in self.loaded]}
-        write_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
-
-    def replacing(self, graph: str, entry: Loaded | None = None) -> Manifest:
-        """The manifest with `entry` in place of what was loaded into `graph` (None: nothing)."""
-        kept = tuple(e for e in self.loaded if e.graph != graph)
-        return self._replace(loaded=(*kept, entry) if entry else kept)
-
-    def is_current(self, project: Project) -> bool:
-        if (self.version, self.store_format) != (__version__, STORE_FORMAT):
-            return False
-        if self.inputs != project_inputs(project):
-            return False
-        try:
-            return all(_fingerprint(Path(e.path)) == e.fingerprint for e in self.loaded)
-        except OSError:
-            return False
-
-
-def store_path(project: Project) -> Path:
-    return project.out_dir / "store"
+def record_path(project: Project) -> Path:
+    return project.out_dir / "loaded.json"
 
 
 def manifest_path(project: Project) -> Path:
     return project.out_dir / "store.json"
 
 
-def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Path]]) -> None:
-    """Write a fresh store of the assembled graphs and earlier loads, then swap it in.
+def store_path(project: Project) -> Path:
+    return project.out_dir / "store"
 
-    The manifest is removed first and written last, so a build that dies half-way
-    leaves a store that the next command sees as incomplete and rebuilds.
+
+def lock_path(project: Project) -> Path:
+    return project.out_dir / ".lock"
+
+
+def read_record(project: Project) -> tuple[Loaded, ...]:
+    """The files the user loaded, in the order they were loaded."""
+    path = record_path(project)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return _record_in_manifest(project)
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return tuple(Loaded(**entry) for entry in json.loads(text))
+    except (ValueError, TypeError):
+        raise InputError(
+            f"{path}: not a record of loaded files (fix it, or remove it to forget them all)"
+        ) from None
+
+
+def _record_in_manifest(project: Project) -> tuple[Loaded, ...]:
+    """What a manifest of STORE_FORMAT 1, from before the record, says was loaded."""
+    try:
+        data = json.loads(manifest_path(project).read_text(encoding="utf-8"))
+        return tuple(Loaded(entry["graph"], entry["path"]) for entry in data["loaded"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return ()
+
+
+def write_record(project: Project, record: tuple[Loaded, ...]) -> None:
+    data = [entry._asdict() for entry in record]
+    write_atomic(record_path(project), json.dumps(data, indent=2).encode("utf-8"))
+
+
+def _fingerprints(record: tuple[Loaded, ...]) -> dict[str, list[int] | None]:
+    return {entry.path: _fingerprint(Path(entry.path)) for entry in record}
+
+
+class Manifest(NamedTuple):
+    inputs: dict[str, list[int] | None]
+    graphs: dict[str, list[str]]  # named graph -> the project files in it
+    loaded: dict[str, list[int] | None]  # loaded file -> its fingerprint (None: missing)
+    version: str = __version__
+    store_format: int = STORE_FORMAT
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest | None:
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def write(self, path: Path) -> None:
+        write_atomic(path, json.dumps(self._asdict(), indent=2, sort_keys=True).encode("utf-8"))
+
+    def is_current(self, project: Project) -> bool:
+        return (
+            (self.version, self.store_format) == (__version__, STORE_FORMAT)
+            and self.inputs == project_inputs(project)
+            and self.loaded == _fingerprints(read_record(project))
+        )
+
+
+def is_current(project: Project) -> bool:
+    manifest = Manifest.read(manifest_path(project))
+    return manifest is not None and store_path(project).is_dir() and manifest.is_current(project)
+
+
+def missing_files(project: Project) -> list[Loaded]:
+    """The loaded files that are no longer there."""
+    return [entry for entry in read_record(project) if _fingerprint(Path(entry.path)) is None]
+
+
+def load_recorded(
+    store: ox.Store, record: tuple[Loaded, ...], notice: Notice
+) -> dict[str, list[int] | None]:
+    """Load every file of the record that is there into `store`; say which are not.
+
+    Returns each file's fingerprint, taken before it was read (None: missing)."""
+    fingerprints: dict[str, list[int] | None] = {}
+    for entry in record:
+        path = Path(entry.path)
+        remove = f"muskgraph unload {shlex.quote(entry.path)}"
+        fingerprints[entry.path] = _fingerprint(path)
+        if fingerprints[entry.path] is None:
+            notice(
+                f"{path}: a loaded file is missing: its graph is left out of the store "
+                f"(restore it, or remove it with {remove})"
+            )
+            continue
+        try:
+            load_file(store, path, entry.graph)
+        except InputError as error:
+            raise InputError(
+                f"{error} (a loaded file: fix it, or remove it with {remove})"
+            ) from None
+    return fingerprints
+
+
+def write_store(
+    project: Project, assembled: ox.Store, graphs: dict[str, list[Path]], notice: Notice
+) -> None:
+    """Write a fresh store of the assembled graphs and the loaded files, then swap it in.
+
+    The old store stays until the new one is whole. The manifest is removed just before
+    the swap and written after it, so a build that dies half-way leaves a store that the
+    next command sees as incomplete and rebuilds.
     """
-    previous = Manifest.read(manifest_path(project))
-    kept = [e for e in (previous.loaded if previous else ()) if Path(e.path).is_file()]
-    project.out_dir.mkdir(parents=True, exist_ok=True)
-    _clear_leftovers(project)
+    record = read_record(project)
+    make_directory(project.out_dir)
+    if not record_path(project).exists():  # a store of STORE_FORMAT 1 kept it in its manifest
+        write_record(project, record)
     fresh = project.out_dir / f".store-{os.getpid()}"
-    store = ox.Store(str(fresh))
-    store.bulk_extend(assembled)
-    loaded = []
-    for entry in kept:
-        load_file(store, Path(entry.path), entry.graph)
-        loaded.append(entry._replace(fingerprint=_fingerprint(Path(entry.path))))
-    store.flush()
-    del store
+    try:
+        with cannot_write(store_path(project)):
+            store = ox.Store(str(fresh))
+            store.bulk_extend(assembled)
+            loaded = load_recorded(store, record, notice)
+            store.flush()
+            del store
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     manifest_path(project).unlink(missing_ok=True)
     target = store_path(project)
     retired = project.out_dir / f".store-old-{os.getpid()}"
@@ -117,23 +200,8 @@ def write_store(project: Project, assembled: ox.Store, graphs: dict[str, list[Pa
         target.rename(retired)
     fresh.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
-    Manifest(
-        project_inputs(project),
-        {g: [str(p) for p in paths] for g, paths in graphs.items()},
-        tuple(loaded),
-    ).write(manifest_path(project))
-
-
-def lock_path(project: Project) -> Path:
-    return project.out_dir / ".lock"
-
-
-def is_current(project: Project) -> bool:
-    manifest = Manifest.read(manifest_path(project))
-    return manifest is not None and manifest.is_current(project) and store_path(project).is_dir()
-
-
-Notice = Callable[[str], None]
+    files = {graph: [str(path) for path in paths] for graph, paths in graphs.items()}
+    Manifest(project_inputs(project), files, loaded).write(manifest_path(project))
 
 
 def _waiting(notice: Notice) -> Callable[[], None]:
@@ -154,22 +222,38 @@ def sharing(project: Project, notice: Notice) -> Iterator[None]:
         yield
 
 
+def _opened(project: Project, writable: bool, notice: Notice | None = None) -> ox.Store | None:
+    """The store if it is current and opens; None when it must be rebuilt (a damaged
+    store is said to be so, to `notice`)."""
+    if not is_current(project):
+        return None
+    path = str(store_path(project))
+    try:
+        return ox.Store(path) if writable else ox.Store.read_only(path)
+    except (OSError, RuntimeError) as error:  # RuntimeError: "Corruption: …"
+        if notice:
+            notice(f"{path}: the store is damaged: {str(error).splitlines()[0]}")
+        return None
+
+
 @contextmanager
 def reading(
     project: Project, rebuild: Callable[[Project], object], notice: Notice
-) -> Iterator[None]:
-    """Keep the store current, and unchanged by other processes, while the block reads it.
+) -> Iterator[ox.Store]:
+    """The store, opened read-only, kept current and unchanged by other processes while
+    the block reads it.
 
-    The store is checked under the shared lock; a stale one is rebuilt under the
-    exclusive lock, and then checked again under the shared one.
+    The store is checked under the shared lock; a stale or damaged one is rebuilt under
+    the exclusive lock, and then checked again under the shared one.
     """
     for _ in range(REBUILDS):
         with sharing(project, notice):
-            if is_current(project):
-                yield
+            store = _opened(project, writable=False)
+            if store is not None:
+                yield store
                 return
         with writing(project, notice):
-            if not is_current(project):
+            if _opened(project, writable=False, notice=notice) is None:
                 rebuild(project)
     raise InputError(
         f"{store_path(project)}: the store is out of date again as soon as it is built "
@@ -177,7 +261,7 @@ def reading(
     )
 
 
-def _clear_leftovers(project: Project) -> None:
+def clear_leftovers(project: Project) -> None:
     """Remove what runs that were killed left behind (callers hold the write lock)."""
     for path in project.out_dir.glob(".store-*"):
         shutil.rmtree(path, ignore_errors=True)
@@ -191,15 +275,19 @@ def open_store(project: Project, writable: bool = False) -> ox.Store:
     path = str(store_path(project))
     try:
         return ox.Store(path) if writable else ox.Store.read_only(path)
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
         raise InputError(f"{path}: cannot open the store: {error}") from None
 
 
-def writable_store(project: Project, rebuild: Callable[[Project], object]) -> ox.Store:
-    """The project's store opened for writing, rebuilt first when missing or stale
-    (callers hold `writing`)."""
-    if not is_current(project):
-        rebuild(project)
+def writable_store(
+    project: Project, rebuild: Callable[[Project], object], notice: Notice
+) -> ox.Store:
+    """The project's store opened for writing, rebuilt first when missing, stale or
+    damaged (callers hold `writing`)."""
+    store = _opened(project, writable=True, notice=notice)
+    if store is not None:
+        return store
+    rebuild(project)
     return open_store(project, writable=True)
 
 
@@ -207,6 +295,7 @@ def load(
     project: Project,
     files: list[Path],
     rebuild: Callable[[Project], object],
+    notice: Notice,
     progress: Callable[[Path], Callable[[int], None] | None] | None = None,
 ) -> list[str]:
     """Load RDF files into the store, each into the named graph of its file IRI.
@@ -222,42 +311,64 @@ def load(
             raise InputError(f"{path}: no such file")
         if path.stat().st_size <= CHECKED_SIZE:
             check_file(path)
-    store = writable_store(project, rebuild)
+    store = writable_store(project, rebuild, notice)
     manifest = Manifest.read(manifest_path(project))
     assert manifest is not None  # writable_store leaves a current manifest
+    entries = {p.resolve().as_uri(): Loaded(p.resolve().as_uri(), str(p.resolve())) for p in files}
+    earlier = read_record(project)
+    write_record(project, _replacing(earlier, entries.values()))
     manifest_path(project).unlink()  # until it is back, the store counts as half-written
-    graphs = []
-    for path in files:
-        graph = ox.NamedNode(path.resolve().as_uri())
-        if store.contains_named_graph(graph):
-            store.clear_graph(graph)
-        try:
-            load_file(store, path, graph.value, progress(path) if progress else None)
-        except InputError:
+    fingerprints = dict(manifest.loaded)
+    done: list[Loaded] = []
+    with cannot_write(store_path(project)):
+        for entry in entries.values():
+            path, graph = Path(entry.path), ox.NamedNode(entry.graph)
+            fingerprint = _fingerprint(path)
             store.remove_graph(graph)
-            manifest = manifest.replacing(graph.value)
-            store.flush()
-            manifest.write(manifest_path(project))
-            raise
-        entry = Loaded(graph.value, str(path.resolve()), _fingerprint(path))
-        manifest = manifest.replacing(graph.value, entry)
-        graphs.append(graph.value)
-    store.flush()
-    manifest.write(manifest_path(project))
-    return graphs
+            try:
+                load_file(store, path, entry.graph, progress(path) if progress else None)
+            except InputError:  # a large file, not checked first: forget it again
+                store.remove_graph(graph)
+                store.flush()
+                fingerprints.pop(entry.path, None)
+                kept = tuple(e for e in earlier if e.graph != entry.graph)
+                write_record(project, _replacing(kept, done))
+                manifest._replace(loaded=fingerprints).write(manifest_path(project))
+                raise
+            fingerprints[entry.path] = fingerprint
+            done.append(entry)
+        store.flush()
+    manifest._replace(loaded=fingerprints).write(manifest_path(project))
+    return list(entries)
 
 
-def unload(project: Project, name: str, rebuild: Callable[[Project], object]) -> str:
-    """Remove a loaded graph, named by its IRI or by its file's path."""
-    manifest = Manifest.read(manifest_path(project))
+def _replacing(record: tuple[Loaded, ...], entries: Iterable[Loaded]) -> tuple[Loaded, ...]:
+    """The record with `entries` in place of what was loaded into their graphs."""
+    graphs = {entry.graph for entry in entries}
+    return (*(e for e in record if e.graph not in graphs), *entries)
+
+
+def unload(project: Project, name: str) -> str:
+    """Remove a loaded graph, named by its IRI or by its file's path.
+
+    Works whatever state the store is in: the record is written first; a current store
+    loses the graph at once, any other is rebuilt without it by the next command.
+    """
+    record = read_record(project)
     candidates = {name, Path(name).resolve().as_uri()} if not name.startswith("<") else {name[1:-1]}
-    entries = [e for e in (manifest.loaded if manifest else []) if e.graph in candidates]
+    entries = [e for e in record if e.graph in candidates]
     if not entries:
         raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
-    store = writable_store(project, rebuild)
+    gone = entries[0]
+    store = _opened(project, writable=True)
     manifest = Manifest.read(manifest_path(project))
+    write_record(project, tuple(e for e in record if e != gone))
+    if store is None or manifest is None:
+        return gone.graph
     manifest_path(project).unlink()
-    store.remove_graph(ox.NamedNode(entries[0].graph))
-    store.flush()
-    manifest.replacing(entries[0].graph).write(manifest_path(project))
-    return entries[0].graph
+    with cannot_write(store_path(project)):
+        store.remove_graph(ox.NamedNode(gone.graph))
+        store.flush()
+    loaded = {path: f for path, f in manifest.loaded.items() if path != gone.path}
+    manifest._replace(loaded=loaded).write(manifest_path(project))
+    return gone.graph

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from graph.cli.common import (
-    Seconds,
-    notice,
-    pass_project,
-    rebuild,
-)
+from graph.cli.common import Seconds, notice, pass_project, rebuild
 from graph.project import Project
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command()
@@ -38,7 +29,7 @@ def load(project: Project, files: tuple[Path, ...]) -> None:
     from graph.workspace import writing
 
     with writing(project, notice):
-        loaded = load_files(project, list(files), rebuild, _progress)
+        loaded = load_files(project, list(files), rebuild, notice, _progress)
     for graph in loaded:
         click.echo(f"loaded <{graph}>", err=True)
 
@@ -70,14 +61,18 @@ def unload(project: Project, graph: str) -> None:
     from graph.workspace import writing
 
     with writing(project, notice):
-        removed = unload_graph(project, graph, rebuild)
+        removed = unload_graph(project, graph)
     click.echo(f"unloaded <{removed}>", err=True)
 
 
 @click.command()
 @pass_project
 def graphs(project: Project) -> None:
-    """List the named graphs in the store with their number of triples."""
+    """List the named graphs in the store with their number of triples.
+
+    A loaded file that is no longer there is listed as `missing`: restore it, or
+    remove it with `muskgraph unload`.
+    """
     from graph.query import QueryText, run
 
     text = QueryText(
@@ -86,11 +81,14 @@ def graphs(project: Project) -> None:
         "<graphs>",
     )
     from graph.sources import Source
+    from graph.workspace import missing_files
 
     source = Source("oxigraph", (), 0, 0, notice=notice)
-    with source.holding(project):
-        for graph, triples in run(source.engine(project), text).rows():
+    with source.holding(project) as store:
+        for graph, triples in run(source.engine(project, store), text).rows():
             click.echo(f"{int(triples.value):>10,}  {graph.text()}")
+        for entry in missing_files(project):
+            click.echo(f"{'missing':>10}  <{entry.graph}>")
 
 
 @click.command()
@@ -146,8 +144,8 @@ def push(
     from graph.sources import Source
 
     source = Source("oxigraph", (), 0, 0, notice=notice)
-    with source.holding(project):
-        store = source.engine(project).store
+    with source.holding(project) as opened:
+        store = source.engine(project, opened).store
         if graph_iri:
             graphs = {graph_iri: serialize(store, "nt")}
         else:

@@ -36,7 +36,7 @@ def build(project: Project) -> None:
     from graph.workspace import writing
 
     with writing(project, notice):
-        written = build_outputs(project)
+        written = build_outputs(project, notice)
     for path, size in written.items():
         click.echo(f"wrote {shown(path)} ({size:,} bytes)", err=True)
 
@@ -97,8 +97,8 @@ def export(project: Project, fmt: str, output: Path | None, source: Source) -> N
       muskgraph export --format nt | wc -l
       muskgraph export --format jsonld -o muskgraph.jsonld
     """
-    with source.holding(project):
-        engine = source.engine(project)
+    with source.holding(project) as store:
+        engine = source.engine(project, store)
         if output is None or str(output) == "-":
             to_stdout(lambda stream: engine.export(fmt, stream))
             return
