@@ -21,6 +21,7 @@ from graph.workspace import Manifest, manifest_path, write_store
 OUTPUT_STEM = "muskgraph"
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _BACKGROUND = ox.NamedNode(PREFIXES["mg"] + "BackgroundKnowledge")
+_ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 _SOURCE_CLASSES = {ox.NamedNode(PREFIXES["mg"] + "SourceDocument"), _BACKGROUND}
 
 
@@ -105,8 +106,14 @@ def output_path(project: Project, fmt: str) -> Path:
     return project.out_dir / f"{OUTPUT_STEM}.{fmt}"
 
 
+def ontology_path(project: Project) -> Path:
+    """The ontology alone in RDF/XML, for OWL tools that read nothing else (owlready2)."""
+    return project.out_dir / f"{OUTPUT_STEM}-ontology.owl"
+
+
 def build(project: Project) -> dict[Path, int]:
-    """Write every export format and the store to `out/`; return each file with its size.
+    """Write every export format, the ontology as RDF/XML, and the store to `out/`; return
+    each file with its size.
 
     All serialisations are made before the first file is replaced, and each is written
     atomically, so a failed build leaves the previous outputs as they were.
@@ -115,6 +122,8 @@ def build(project: Project) -> dict[Path, int]:
     outputs = {
         output_path(project, fmt): serialize(assembly.dataset, fmt) for fmt in EXPORT_FORMATS
     }
+    ontology = (quad for quad in assembly.dataset if quad.graph_name == _ONTOLOGY_GRAPH)
+    outputs[ontology_path(project)] = serialize(ox.Dataset(ontology), "owl")
     write_store(project, assembly.store, assembly.files)
     for path, data in outputs.items():
         write_atomic(path, data)
