@@ -22,6 +22,7 @@ from graph.workspace import Notice, clear_leftovers, load_recorded, read_record,
 OUTPUT_STEM = "muskgraph"
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _BACKGROUND = ox.NamedNode(PREFIXES["mg"] + "BackgroundKnowledge")
+_ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 _SOURCE_CLASSES = {ox.NamedNode(PREFIXES["mg"] + "SourceDocument"), _BACKGROUND}
 
 
@@ -106,8 +107,14 @@ def output_path(project: Project, fmt: str) -> Path:
     return project.out_dir / f"{OUTPUT_STEM}.{fmt}"
 
 
+def ontology_path(project: Project) -> Path:
+    """The ontology alone in RDF/XML, for OWL tools that read nothing else (owlready2)."""
+    return project.out_dir / f"{OUTPUT_STEM}-ontology.owl"
+
+
 def build(project: Project, notice: Notice = to_stderr) -> dict[Path, int]:
-    """Write every export format and the store to `out/`; return each file with its size.
+    """Write every export format, the ontology as RDF/XML, and the store to `out/`; return
+    each file with its size.
 
     Every export is written to a temporary and the new store beside the old one before
     the first output is replaced, so a failed build (a bad seed, a full disk) leaves the
@@ -117,6 +124,8 @@ def build(project: Project, notice: Notice = to_stderr) -> dict[Path, int]:
     outputs = {
         output_path(project, fmt): serialize(assembly.dataset, fmt) for fmt in EXPORT_FORMATS
     }
+    ontology = (quad for quad in assembly.dataset if quad.graph_name == _ONTOLOGY_GRAPH)
+    outputs[ontology_path(project)] = serialize(ox.Dataset(ontology), "owl")
     clear_leftovers(project)
     with replacing_all(outputs):
         write_store(project, assembly.store, assembly.files, notice)

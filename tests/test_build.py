@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph.build import OUTPUT_STEM, assemble, build
+from graph.build import OUTPUT_STEM, assemble, build, ontology_path
 from graph.namespaces import KG, ONTOLOGY_IRI
 from graph.project import Project
 from graph.store.serialize import EXPORT_FORMATS
@@ -55,6 +55,15 @@ def built_copy(project_copy: Path) -> Path:
 
 def test_build_writes_every_format(built_copy: Path) -> None:
     assert sorted(outputs(built_copy)) == sorted(f"{OUTPUT_STEM}.{f}" for f in EXPORT_FORMATS)
+
+
+def test_build_writes_the_ontology_alone_as_rdf_xml(built_copy: Path) -> None:
+    project = Project.locate(built_copy)
+    written = Graph().parse(ontology_path(project), format="xml")
+    ontology = Graph()
+    for path in project.ontology_files():
+        ontology.parse(path)
+    assert isomorphic(written, ontology)
 
 
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)

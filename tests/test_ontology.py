@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SDO, TIME, DefinedNamespaceMeta
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SDO, TIME, VANN, DefinedNamespaceMeta
 
 from graph.namespaces import MG, OA, ONTOLOGY_IRI, PREFIXES
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 VOCAB = CHECKOUT.parent / "shared" / "vocab"
-CLOSED = {str(ns): ns for ns in (ORG, PROV, TIME, SDO, SKOS, DCTERMS)}
+CLOSED = {str(ns): ns for ns in (ORG, PROV, TIME, SDO, SKOS, DCTERMS, VANN)}
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +38,40 @@ def every_term(project) -> set[URIRef]:
     return terms
 
 
-def test_ontology_has_an_iri_and_a_version(ontology) -> None:
-    assert (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in ontology
-    assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) is not None
+def test_ontology_has_an_iri_a_version_and_its_metadata(ontology) -> None:
+    header = URIRef(ONTOLOGY_IRI)
+    assert (header, RDF.type, OWL.Ontology) in ontology
+    version = ontology.value(header, OWL.versionInfo)
+    assert ontology.value(header, OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version}")
+    for predicate in (DCTERMS.license, DCTERMS.creator, DCTERMS.created, DCTERMS.modified):
+        assert ontology.value(header, predicate) is not None, predicate
+    assert str(ontology.value(header, VANN.preferredNamespacePrefix)) == "mg"
+    assert str(ontology.value(header, VANN.preferredNamespaceUri)) == str(MG)
+
+
+BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
+OWL_KINDS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
+
+
+def test_every_borrowed_class_and_property_is_declared_for_owl_tools(project, ontology) -> None:
+    """OWL 2 tools show an undeclared entity as a bare IRI and DL checkers refuse it."""
+    graphs = [ontology, *(Graph().parse(path) for path in project.seed_files())]
+    axioms = (RDFS.subClassOf, RDFS.domain, RDFS.range, RDFS.subPropertyOf)
+    used = {p for graph in graphs for p in graph.predicates()}
+    used |= {c for graph in graphs for c in graph.objects(None, RDF.type)}
+    used |= {o for p in axioms for o in ontology.objects(None, p) if o != RDF.PlainLiteral}
+    borrowed = {t for t in used if isinstance(t, URIRef) and not str(t).startswith(BUILT_IN)}
+    undeclared = {
+        t for t in borrowed if t not in MG and not OWL_KINDS & set(ontology.objects(t, RDF.type))
+    }
+    assert sorted(undeclared) == []
+
+
+def test_properties_are_aligned_as_properties_not_as_skos_concepts(ontology) -> None:
+    properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    properties |= set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+    matched = [p for p in properties if set(ontology.objects(p, SKOS.closeMatch))]
+    assert matched == []
 
 
 def test_every_class_and_property_is_labelled_and_defined_in_english_and_german(ontology):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from rdflib import XSD, Literal
+from rdflib import XSD, Literal, Variable
 
 from graph.namespaces import KG, MG, WD
+from graph.project import Project
 from graph.query import library, run
 from graph.store.rdflib_bridge import to_rdflib
 
@@ -157,3 +159,45 @@ def test_ungrounded_fact_violation_catches_a_fact_without_a_claim(cli, project_c
     result = cli("validate")
     assert result.exit_code == 1
     assert "ungrounded-fact-violation: kg:musk mg:controls kg:starlink-corp" in result.stdout
+
+
+def _sort_keys(query) -> tuple[set[str], set[str]]:
+    """The variables a SELECT projects, and those its ORDER BY sorts on."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.algebra import traverse
+
+    algebra = prepareQuery(query.text).algebra
+    keys: set[str] = set()
+
+    def visit(node):
+        if getattr(node, "name", None) == "OrderBy":
+            for condition in node.expr:
+                expression = getattr(condition, "expr", condition)
+                found = [expression] if isinstance(expression, Variable) else expression._vars
+                keys.update(str(v) for v in found)
+
+    traverse(algebra, visitPre=visit)
+    return {str(v) for v in algebra["PV"]}, keys
+
+
+ORDERED = [
+    name
+    for name, query in library(Project.locate(Path(__file__).resolve().parent.parent)).items()
+    if "ORDER BY" in query.text
+]
+
+
+@pytest.mark.parametrize("name", ORDERED)
+def test_ordered_queries_sort_on_every_column(project, name) -> None:
+    """Rows that differ never tie, so every engine, and every page of LIMIT/OFFSET,
+    gives them in the same order."""
+    projected, keys = _sort_keys(library(project)[name])
+    assert projected - keys == set()
+
+
+@pytest.mark.parametrize("name", ORDERED)
+def test_ordered_queries_give_the_same_order_on_both_engines(
+    project, store_engine, memory_engine, name
+) -> None:
+    query = library(project)[name]
+    assert list(run(store_engine, query).rows()) == list(run(memory_engine, query).rows())

@@ -28,9 +28,10 @@ def build(project: Project) -> None:
     """Build the graph into out/ in every RDF format.
 
     Merges the ontology and the seed facts, checks every quote against its source, and
-    writes out/muskgraph.ttl, .trig (one named graph per source), .nt and .jsonld.
-    Fails, leaving earlier outputs untouched, when a seed file does not parse or a
-    quote is not found at its offsets in its source document.
+    writes out/muskgraph.ttl, .trig (one named graph per source), .nt and .jsonld, and
+    the ontology alone as RDF/XML (out/muskgraph-ontology.owl). Fails, leaving earlier
+    outputs untouched, when a seed file does not parse or a quote is not found at its
+    offsets in its source document.
     """
     from graph.build import build as build_outputs
     from graph.workspace import writing
