@@ -247,17 +247,22 @@ def load(
     return graphs
 
 
+def find_loaded(manifest: Manifest | None, name: str) -> Loaded:
+    """The loaded graph named by its IRI (bare or in `<>`) or by its file's path."""
+    candidates = {name, Path(name).resolve().as_uri()} if not name.startswith("<") else {name[1:-1]}
+    for entry in manifest.loaded if manifest else ():
+        if entry.graph in candidates:
+            return entry
+    raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
+
+
 def unload(project: Project, name: str, rebuild: Callable[[Project], object]) -> str:
     """Remove a loaded graph, named by its IRI or by its file's path."""
-    manifest = Manifest.read(manifest_path(project))
-    candidates = {name, Path(name).resolve().as_uri()} if not name.startswith("<") else {name[1:-1]}
-    entries = [e for e in (manifest.loaded if manifest else []) if e.graph in candidates]
-    if not entries:
-        raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
+    graph = find_loaded(Manifest.read(manifest_path(project)), name).graph
     store = writable_store(project, rebuild)
     manifest = Manifest.read(manifest_path(project))
     manifest_path(project).unlink()
-    store.remove_graph(ox.NamedNode(entries[0].graph))
+    store.remove_graph(ox.NamedNode(graph))
     store.flush()
-    manifest.replacing(entries[0].graph).write(manifest_path(project))
-    return entries[0].graph
+    manifest.replacing(graph).write(manifest_path(project))
+    return graph

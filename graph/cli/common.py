@@ -17,7 +17,7 @@ from graph.errors import MuskgraphError
 from graph.project import Project
 
 if TYPE_CHECKING:
-    pass
+    from graph.sources import Source
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -93,6 +93,13 @@ def rebuild(project: Project) -> None:
     from graph.sources import build_again
 
     build_again(project, notice)
+
+
+def store_source() -> Source:
+    """The project's store, for commands that read it without --store or --data."""
+    from graph.sources import Source
+
+    return Source("oxigraph", (), 0, 0, notice=notice)
 
 
 def source_options(limits: bool):

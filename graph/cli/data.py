@@ -13,6 +13,7 @@ from graph.cli.common import (
     notice,
     pass_project,
     rebuild,
+    store_source,
 )
 from graph.project import Project
 
@@ -85,9 +86,7 @@ def graphs(project: Project) -> None:
         "GROUP BY ?graph ORDER BY ?graph",
         "<graphs>",
     )
-    from graph.sources import Source
-
-    source = Source("oxigraph", (), 0, 0, notice=notice)
+    source = store_source()
     with source.holding(project):
         for graph, triples in run(source.engine(project), text).rows():
             click.echo(f"{int(triples.value):>10,}  {graph.text()}")
@@ -143,9 +142,7 @@ def push(
     from graph.store.serialize import serialize
 
     target = Endpoint(endpoint, update_url=update_endpoint, store_url=endpoint, timeout=timeout)
-    from graph.sources import Source
-
-    source = Source("oxigraph", (), 0, 0, notice=notice)
+    source = store_source()
     with source.holding(project):
         store = source.engine(project).store
         if graph_iri:
