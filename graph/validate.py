@@ -96,7 +96,7 @@ def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
     for result in results.subjects(SH.resultSeverity, None):
         severity = _text(results.value(result, SH.resultSeverity)).removeprefix("sh:")
         focus = _text(results.value(result, SH.focusNode))
-        path = _text(results.value(result, SH.resultPath))
+        path = _path_text(results, results.value(result, SH.resultPath))
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         message = messages[0] if messages else "violates a shape"
         lines.append(f"{severity}: {focus}{' ' + path if path else ''}: {message}")
@@ -106,6 +106,18 @@ def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
 def _text(term) -> str:
     converted = from_rdflib(term)
     return "" if converted is None else converted.text()
+
+
+def _path_text(results: Graph, path) -> str:
+    """A SHACL path as SPARQL writes it (`mg:status`, `^rdf:subject`, `mg:evidence/oa:hasSource`),
+    not as the label of the blank node that holds it."""
+    inverse = results.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(results, inverse)
+    steps = list(results.items(path)) if path is not None else []
+    if steps:
+        return "/".join(_path_text(results, step) for step in steps)
+    return _text(path)
 
 
 def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[str]:
@@ -161,8 +173,8 @@ class Checks:
 
 
 class Beside(NamedTuple):
-    """A graph to check beside the project, in a store of its own in memory (None: it
-    could not be read, for `unread`)."""
+    """A graph to check beside the project, in a store of its own in memory; `store` is
+    None when the graph could not be read, and `unread` says why."""
 
     name: str
     graph: str
