@@ -1,33 +1,61 @@
-"""Checking the graph: SHACL shapes, quotes against their sources, and violation queries."""
+"""Checking the graph: SHACL shapes, quotes against their sources, and violation queries,
+on the project and on each graph beside it (a loaded graph, or a file named to check).
+
+The project is checked alone. A graph beside it is checked together with the project, not
+with the other loaded graphs, and is charged with the problems it brings: those found in
+the project with the graph that are not found in the project alone.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from graph.build import assemble
+from graph.errors import InputError, QuoteMismatch
 from graph.namespaces import ONTOLOGY_IRI
+from graph.project import Project
 from graph.provenance import find_mismatches
-from graph.query import VIOLATION_SUFFIX, Engine, QueryText, run
-from graph.store.files import parse_file
+from graph.query import VIOLATION_SUFFIX, Engine, QueryText, library, run
+from graph.store.files import memory_store, parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_bridge import from_rdflib, rdflib_graph
+from graph.workspace import Loaded, find_loaded, read_record
+
+if TYPE_CHECKING:
+    from graph.sources import Source
+
+PROJECT = "project"
 
 
 @dataclass
 class Report:
-    """What is wrong with a graph, one readable line per problem."""
+    """What is wrong with one part of what is checked, one readable line per problem."""
 
+    name: str  # PROJECT, or the file a graph came from
+    graph: str | None = None  # the graph's IRI; None for the project's graphs
     problems: list[str] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
         return not self.problems
+
+
+class Selection(NamedTuple):
+    """What to check: the project, every loaded graph, or the loaded graphs and files named."""
+
+    project: bool = True
+    loaded: bool = True
+    graphs: tuple[str, ...] = ()  # loaded graphs, by IRI or file path
+    data: tuple[Path, ...] = ()  # files, checked without loading them
 
 
 def shacl_inputs(engine: OxigraphEngine) -> tuple[Graph, Graph]:
@@ -40,16 +68,35 @@ def shacl_inputs(engine: OxigraphEngine) -> tuple[Graph, Graph]:
     return data, rdflib_graph(ontology)
 
 
+@contextmanager
+def _rdflib_conversions() -> Iterator[None]:
+    """Keep rdflib's conversions of literals to Python values as they were.
+
+    pyshacl's RDFS inference (owlrl) adds its own to rdflib's table and leaves them there;
+    its xsd:gMonth one refuses "--06", and rdflib then logs a traceback for every such
+    literal made later in the process (the project's, when a loaded graph is checked).
+    """
+    from rdflib.term import _toPythonMapping
+
+    saved = dict(_toPythonMapping)
+    try:
+        yield
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
+
+
 def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
     """SHACL results as lines: focus node, path, message."""
-    _, results, _ = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
-    )
+    with _rdflib_conversions():
+        _, results, _ = shacl_validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
+        )
     lines = []
     for result in results.subjects(SH.resultSeverity, None):
         severity = _text(results.value(result, SH.resultSeverity)).removeprefix("sh:")
         focus = _text(results.value(result, SH.focusNode))
-        path = _text(results.value(result, SH.resultPath))
+        path = _path_text(results, results.value(result, SH.resultPath))
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         message = messages[0] if messages else "violates a shape"
         lines.append(f"{severity}: {focus}{' ' + path if path else ''}: {message}")
@@ -59,6 +106,18 @@ def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
 def _text(term) -> str:
     converted = from_rdflib(term)
     return "" if converted is None else converted.text()
+
+
+def _path_text(results: Graph, path) -> str:
+    """A SHACL path as SPARQL writes it (`mg:status`, `^rdf:subject`, `mg:evidence/oa:hasSource`),
+    not as the label of the blank node that holds it."""
+    inverse = results.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(results, inverse)
+    steps = list(results.items(path)) if path is not None else []
+    if steps:
+        return "/".join(_path_text(results, step) for step in steps)
+    return _text(path)
 
 
 def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[str]:
@@ -73,22 +132,111 @@ def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[st
     return lines
 
 
-def check(
-    engine: OxigraphEngine,
-    shapes_file: Path,
-    seeds_dir: Path,
-    queries: dict[str, QueryText],
-    origins: dict[str, Path] | None = None,
-) -> Report:
-    """Run every check on the assembled graphs that `engine` holds."""
-    shapes = rdflib_graph(parse_file(shapes_file))
-    report = Report()
-    report.checks.append("quotes against their source documents")
-    report.problems += [str(m) for m in find_mismatches(engine, seeds_dir, origins)]
-    report.checks.append(f"SHACL shapes ({shapes_file.name})")
-    data, ontology = shacl_inputs(engine)
-    report.problems += shacl_problems(data, shapes, ontology)
-    violations = sorted(n for n in queries if n.endswith(VIOLATION_SUFFIX))
-    report.checks += [f"query {name}" for name in violations]
-    report.problems += violation_problems(engine, queries)
-    return report
+class Checks:
+    """The project's checks: quotes against their sources, SHACL shapes, violation queries."""
+
+    def __init__(self, project: Project) -> None:
+        self.assembly = assemble(project, verify_quotes=False)
+        self.shapes_file = project.shapes_file
+        self.shapes = rdflib_graph(parse_file(project.shapes_file))
+        self.seeds_dir = project.seeds_dir
+        self.queries = library(project)
+        self._project: list[str] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [
+            "quotes against their source documents",
+            f"SHACL shapes ({self.shapes_file.name})",
+            *(f"query {name}" for name in sorted(self.queries) if name.endswith(VIOLATION_SUFFIX)),
+        ]
+
+    def _run(self, store: ox.Store) -> list[str]:
+        engine = OxigraphEngine(store)
+        problems = [str(m) for m in find_mismatches(engine, self.seeds_dir, self.assembly.origins)]
+        data, ontology = shacl_inputs(engine)
+        problems += shacl_problems(data, self.shapes, ontology)
+        return problems + violation_problems(engine, self.queries)
+
+    def project(self) -> list[str]:
+        """The problems of the project's graphs alone."""
+        if self._project is None:
+            self._project = self._run(self.assembly.store)
+        return self._project
+
+    def beside(self, store: ox.Store) -> list[str]:
+        """The problems the graphs in `store` bring to the project (the project's graphs
+        are added to `store`)."""
+        known = set(self.project())
+        store.extend(self.assembly.store)
+        return [problem for problem in self._run(store) if problem not in known]
+
+
+class Beside(NamedTuple):
+    """A graph to check beside the project, in a store of its own in memory; `store` is
+    None when the graph could not be read, and `unread` says why."""
+
+    name: str
+    graph: str
+    store: ox.Store | None
+    unread: str = ""
+
+
+def _data_files(paths: Iterable[Path]) -> list[Beside]:
+    return [Beside(str(path), path.resolve().as_uri(), memory_store([path])) for path in paths]
+
+
+def _chosen(
+    record: tuple[Loaded, ...], selection: Selection, project_graphs: set[str]
+) -> list[Loaded]:
+    """The loaded graphs the selection names, or all of them, by file path."""
+    for name in selection.graphs:
+        if name.strip("<>") in project_graphs:
+            raise InputError(
+                f"{name}: is one of the project's graphs, which are checked together "
+                "(use --project-only)"
+            )
+    if selection.graphs:
+        entries = [find_loaded(record, name) for name in selection.graphs]
+    else:
+        entries = list(record)
+    unique = {entry.graph: entry for entry in entries}
+    return sorted(unique.values(), key=lambda entry: entry.path)
+
+
+def _copied(store: ox.Store, entry: Loaded) -> Beside:
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(entry.graph))
+    copy = ox.Store()
+    copy.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(entry.graph))
+    return Beside(entry.path, entry.graph, copy)
+
+
+def _loaded_graphs(
+    project: Project, selection: Selection, project_graphs: set[str], source: Source
+) -> list[Beside]:
+    """The chosen loaded graphs, read from the store (rebuilt first when stale)."""
+    if not selection.loaded and not selection.graphs:
+        return []
+    chosen = _chosen(read_record(project), selection, project_graphs)
+    if not chosen:
+        return []  # nothing is loaded: the store is not needed
+    try:
+        with source.holding(project) as opened:
+            store = source.engine(project, opened).store
+            chosen = _chosen(read_record(project), selection, project_graphs)
+            return [_copied(store, entry) for entry in chosen]
+    except QuoteMismatch:  # the store is stale and the project does not build
+        reason = "not checked: the store cannot be rebuilt while a quote of the project is wrong"
+        return [Beside(entry.path, entry.graph, None, reason) for entry in chosen]
+
+
+def check(project: Project, selection: Selection, source: Source) -> tuple[list[Report], Checks]:
+    """Check what `selection` chooses; the reports, and the checks that were run."""
+    checks = Checks(project)
+    graphs = set(checks.assembly.files)
+    besides = _loaded_graphs(project, selection, graphs, source) + _data_files(selection.data)
+    reports = [Report(PROJECT, problems=checks.project())] if selection.project else []
+    for beside in besides:
+        problems = [beside.unread] if beside.store is None else checks.beside(beside.store)
+        reports.append(Report(beside.name, beside.graph, problems))
+    return reports, checks

@@ -348,6 +348,15 @@ def _replacing(record: tuple[Loaded, ...], entries: Iterable[Loaded]) -> tuple[L
     return (*(e for e in record if e.graph not in graphs), *entries)
 
 
+def find_loaded(record: tuple[Loaded, ...], name: str) -> Loaded:
+    """The loaded graph named by its IRI (bare or in `<>`) or by its file's path."""
+    candidates = {name, Path(name).resolve().as_uri()} if not name.startswith("<") else {name[1:-1]}
+    for entry in record:
+        if entry.graph in candidates:
+            return entry
+    raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
+
+
 def unload(project: Project, name: str) -> str:
     """Remove a loaded graph, named by its IRI or by its file's path.
 
@@ -355,11 +364,7 @@ def unload(project: Project, name: str) -> str:
     loses the graph at once, any other is rebuilt without it by the next command.
     """
     record = read_record(project)
-    candidates = {name, Path(name).resolve().as_uri()} if not name.startswith("<") else {name[1:-1]}
-    entries = [e for e in record if e.graph in candidates]
-    if not entries:
-        raise InputError(f"{name}: no such loaded graph (see `muskgraph graphs`)")
-    gone = entries[0]
+    gone = find_loaded(record, name)
     store = _opened(project, writable=True)
     manifest = Manifest.read(manifest_path(project))
     write_record(project, tuple(e for e in record if e != gone))

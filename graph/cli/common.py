@@ -16,6 +16,9 @@ import click
 from graph.errors import MuskgraphError
 from graph.project import Project
 
+if TYPE_CHECKING:
+    from graph.sources import Source
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -135,6 +138,13 @@ def rebuild(project: Project) -> None:
     from graph.sources import build_again
 
     build_again(project, notice)
+
+
+def store_source() -> Source:
+    """The project's store, for commands that read it without --store or --data."""
+    from graph.sources import Source
+
+    return Source("oxigraph", (), 0, 0, notice=notice)
 
 
 def source_options(limits: bool):

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from graph.cli.common import Seconds, notice, pass_project, rebuild
+from graph.cli.common import (
+    Seconds,
+    notice,
+    pass_project,
+    rebuild,
+    store_source,
+)
 from graph.project import Project
 
 
@@ -80,10 +86,9 @@ def graphs(project: Project) -> None:
         "GROUP BY ?graph ORDER BY ?graph",
         "<graphs>",
     )
-    from graph.sources import Source
     from graph.workspace import missing_files
 
-    source = Source("oxigraph", (), 0, 0, notice=notice)
+    source = store_source()
     with source.holding(project) as store:
         for graph, triples in run(source.engine(project, store), text).rows():
             click.echo(f"{int(triples.value):>10,}  {graph.text()}")
@@ -141,9 +146,7 @@ def push(
     from graph.store.serialize import serialize
 
     target = Endpoint(endpoint, update_url=update_endpoint, store_url=endpoint, timeout=timeout)
-    from graph.sources import Source
-
-    source = Source("oxigraph", (), 0, 0, notice=notice)
+    source = store_source()
     with source.holding(project) as opened:
         store = source.engine(project, opened).store
         if graph_iri:

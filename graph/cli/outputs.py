@@ -14,12 +14,14 @@ from graph.cli.common import (
     pass_project,
     shown,
     source_options,
+    store_source,
     to_stdout,
 )
 from graph.project import Project
 
 if TYPE_CHECKING:
     from graph.sources import Source
+    from graph.validate import Report
 
 
 @click.command()
@@ -43,35 +45,86 @@ def build(project: Project) -> None:
 
 
 @click.command()
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI|FILE",
+    help="Check only this loaded graph, named by its IRI or its file's path (repeatable).",
+)
+@click.option(
+    "-d",
+    "--data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check this RDF file with the project, without loading it (repeatable).",
+)
+@click.option("--project-only", is_flag=True, help="Check only the project (ontology and seeds).")
+@click.option("--loaded-only", is_flag=True, help="Check only the loaded graphs.")
 @pass_project
-def validate(project: Project) -> None:
-    """Check shapes, quotes and violation queries.
+def validate(
+    project: Project,
+    graphs: tuple[str, ...],
+    data: tuple[Path, ...],
+    project_only: bool,
+    loaded_only: bool,
+) -> None:
+    """Check the project and every loaded graph: quotes, shapes, violation queries.
 
-    Runs the SHACL shapes (ontology/shapes.ttl), the quote check against the source
-    documents, and every query whose name ends in -violation; prints one line per problem.
+    Runs the quote check against the source documents, the SHACL shapes
+    (ontology/shapes.ttl) and every query whose name ends in -violation. The project's
+    graphs are checked together; each loaded graph (or --data file) is checked with the
+    project and charged with the problems it adds. Prints one line per problem, starting
+    with where it is (`project` or the file), and one line per graph on stderr.
 
     \b
-    Exit codes: 0 conforms, 1 does not conform, 2 could not load.
-    """
-    from graph.build import assemble
-    from graph.query import library
-    from graph.validate import check
+    Examples:
+      muskgraph validate
+      muskgraph validate --project-only
+      muskgraph validate --graph registry.ttl
+      muskgraph validate --data new-facts.ttl
 
-    assembly = assemble(project, verify_quotes=False)
-    report = check(
-        assembly.engine,
-        project.shapes_file,
-        project.seeds_dir,
-        library(project),
-        assembly.origins,
-    )
-    for line in report.problems:
-        click.echo(line)
-    checked = "; ".join(report.checks)
-    if not report.conforms:
-        click.echo(f"does not conform: {len(report.problems)} problem(s) ({checked})", err=True)
+    \b
+    Exit codes: 0 all conform, 1 any does not conform, 2 could not load.
+    """
+    from graph.validate import Selection, check
+
+    chosen = [
+        name
+        for name, given in (
+            ("--project-only", project_only),
+            ("--loaded-only", loaded_only),
+            ("--graph/--data", graphs or data),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{chosen[0]} and {chosen[1]} choose different graphs: give one")
+    if graphs or data:
+        selection = Selection(project=False, loaded=False, graphs=graphs, data=data)
+    else:
+        selection = Selection(project=not loaded_only, loaded=not project_only)
+    reports, checks = check(project, selection, store_source())
+    lines = [f"{_place(r)}: {problem}\n" for r in reports for problem in r.problems]
+    to_stdout(lambda stream: stream.write("".join(lines).encode("utf-8")))
+    for report in reports:
+        graph = f" <{report.graph}>" if report.graph else ""
+        verdict = "conforms" if report.conforms else f"{len(report.problems):,} problem(s)"
+        click.echo(f"{_place(report)}{graph}: {verdict}", err=True)
+    checked = "; ".join(checks.names)
+    problems = sum(len(report.problems) for report in reports)
+    if not reports:
+        click.echo("nothing to check: no graph is loaded (see `muskgraph load`)", err=True)
+    elif problems:
+        click.echo(f"does not conform: {problems:,} problem(s) ({checked})", err=True)
         sys.exit(1)
-    click.echo(f"conforms ({checked})", err=True)
+    else:
+        click.echo(f"conforms ({checked})", err=True)
+
+
+def _place(report: Report) -> str:
+    """Where a report's problems are: the project, or the file a graph came from."""
+    return report.name if report.graph is None else shown(Path(report.name))
 
 
 @click.command()
