@@ -69,7 +69,9 @@ class RemoteEngine:
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
 
-    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+    def query(
+        self, text: str, origin: str, bindings: dict[str, Term] | None = None, union: bool = True
+    ) -> Answer:
         form = sandbox.check(text, origin).form or "SELECT"
         if bindings:
             names = " ".join(f"?{name}" for name in bindings)

@@ -1,9 +1,13 @@
-"""The time limit: the deadline stops work that runs on, never work that has returned."""
+"""The limits: the deadline stops work that runs on, never work that has returned; a
+query too deep or too long for the parsers is refused before they read it."""
 
 from __future__ import annotations
 
 import threading
 import time
+
+import pytest
+from conftest import copy_project, run_muskgraph
 
 from graph.limits import LimitExceeded, within
 
@@ -41,3 +45,31 @@ def test_a_stop_under_way_holds_back_work_that_returns_meanwhile() -> None:
 
 def test_no_limit_runs_the_work_in_this_thread() -> None:
     assert within(0, threading.current_thread, "work", lambda _: None) is threading.current_thread()
+
+
+DEEP = {
+    "parentheses": "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }",
+    "braces": "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000,
+    "negations": "SELECT * WHERE { FILTER(" + "!" * 10_000 + "true) }",
+    "union": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 50_000) + " }",
+    "minus": "SELECT * WHERE { ?s ?p ?o " + "MINUS{}" * 4_000 + " }",
+}
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+@pytest.mark.parametrize("shape", DEEP)
+def test_a_query_too_deep_or_too_long_is_refused_not_a_crash(tmp_path, store, shape) -> None:
+    """Oxigraph's parser and rdflib's recursion would end the process: refused before."""
+    query = tmp_path / "deep.rq"
+    query.write_text(DEEP[shape])
+    done = run_muskgraph(copy_project(tmp_path), ["query", str(query), "--store", store], 60)
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.decode()
+    assert message.count("\n") == 1 and message.startswith(f"Error: {query}"), message
+    assert "muskgraph refuses deeper queries" in message or "reads queries of up to" in message
+
+
+def test_queries_within_the_bounds_run(cli) -> None:
+    nested = "SELECT * WHERE { FILTER(" + "(" * 20 + "true" + ")" * 20 + ") }"
+    result = cli("query", "-e", nested, "-f", "csv")
+    assert result.exit_code == 0, result.output
