@@ -85,7 +85,9 @@ class RemoteEngine:
         self._notice = notice
         self._checked = False
 
-    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+    def query(
+        self, text: str, origin: str, bindings: dict[str, Term] | None = None, union: bool = True
+    ) -> Answer:
         form = sandbox.check(text, origin).form or "SELECT"
         if bindings:
             names = " ".join(f"?{name}" for name in bindings)

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-import pyoxigraph as ox
-
 from graph import sandbox
 from graph.errors import InputError
+from graph.prefixes import PREFIXES
 from graph.project import Project
 from graph.store.answer import Answer
-from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.terms import Term, parse_term
 
 VIOLATION_SUFFIX = "-violation"
 
 
 class Engine(Protocol):
-    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer: ...
+    def query(
+        self, text: str, origin: str, bindings: dict[str, Term] | None = None, union: bool = True
+    ) -> Answer:
+        """Answer over the union of the graphs, or, with `union` False, over the dataset
+        the query's FROM clauses name (rdflib and endpoints read FROM whatever `union` says;
+        Oxigraph would take the union in place of the FROM graphs)."""
 
 
 class QueryText(NamedTuple):
@@ -69,16 +73,44 @@ def resolve(project: Project, reference: str) -> QueryText:
     named = project.queries_dir / f"{reference}.rq"
     if named.is_file():
         return read_query_file(named)
-    raise InputError(f"unknown query {reference!r}: see `muskgraph queries` for the library")
+    names = [path.stem for path in project.query_files()]
+    close = difflib.get_close_matches(reference, names, n=1)
+    guess = f": did you mean {close[0]}?" if close else ""
+    raise InputError(f"unknown query {reference!r}{guess} (see `muskgraph queries`)")
 
 
-def bindings(query: QueryText, params: dict[str, str]) -> dict[str, Term]:
-    """Parameter values as RDF terms, refusing names the query does not use."""
+def bindings(query: QueryText, shape: sandbox.Shape, params: dict[str, str]) -> dict[str, Term]:
+    """Parameter values as RDF terms, refusing names the query does not use and, in a
+    SELECT, variables it does not project (Oxigraph binds no others)."""
     variables = set(re.findall(r"[?$]([A-Za-z_]\w*)", query.text))
     for name in params:
         if name not in variables:
             raise InputError(f"{query.origin}: the query has no variable ?{name} to bind")
+        if shape.variables is not None and name not in shape.variables:
+            raise InputError(
+                f"{query.origin}: ?{name} is not in the SELECT projection: only projected "
+                "variables can be bound with --param"
+            )
     return {name: parse_term(value) for name, value in params.items()}
+
+
+def mistaken_names(engine: Engine, request: Request) -> list[str]:
+    """Warnings for parameters bound as text that look like the local name of a node in
+    the graph (`spacex` for kg:spacex): a query bound so finds nothing without a word."""
+    warnings = []
+    for name, term in request.bindings.items():
+        if term != Term("literal", term.value) or not re.fullmatch(r"[A-Za-z][\w-]*", term.value):
+            continue
+        for prefix in ("kg", "mg"):
+            node = Term("iri", PREFIXES[prefix] + term.value).n3()
+            ask = f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} UNION {{ ?s {node} ?o }} }}"
+            if engine.query(ask, "<param check>").boolean():
+                warnings.append(
+                    f"warning: --param {name}={term.value} is bound as the text "
+                    f'"{term.value}"; did you mean {prefix}:{term.value}?'
+                )
+                break
+    return warnings
 
 
 class Request(NamedTuple):
@@ -100,9 +132,7 @@ def prepare(
     if not query.text.strip():
         raise InputError(f"{query.origin}: the query is empty")
     shape = sandbox.check(query.text, query.origin, services)
-    if not services:  # safe to try on an empty store: it can reach nothing
-        OxigraphEngine(ox.Store()).query(query.text, query.origin)
-    return Request(query, bindings(query, params or {}), shape)
+    return Request(query, bindings(query, shape, params or {}), shape)
 
 
 def execute(engine: Engine, request: Request) -> Answer:
@@ -114,7 +144,8 @@ def execute(engine: Engine, request: Request) -> Answer:
                 f"{request.query.origin}: FROM <{graph}> is refused: it names no graph in "
                 "the store (see `muskgraph graphs`)"
             )
-    return engine.query(request.query.text, request.query.origin, request.bindings)
+    query = request.query
+    return engine.query(query.text, query.origin, request.bindings, union=not request.shape.graphs)
 
 
 def run(

@@ -1,124 +1,239 @@
 """What a query may do: read the project's graphs, and nothing else unless the user says so.
 
-Both engines would follow SERVICE to any endpoint, and rdflib would fetch FROM IRIs and
-run LOAD; the query text is therefore read token by token before any engine sees it.
+Both engines follow SERVICE to any endpoint, and rdflib would read the IRIs of FROM. What
+a query does is decided from its parse, before any engine runs it. pyoxigraph (0.5) has no
+parser to call on its own, so rdflib's parser reads the query twice: as rdflib reads it
+(codepoint escapes such as `\\u0053` replaced everywhere, SPARQL 1.1 section 19.2) and as
+Oxigraph reads it (escapes replaced only inside strings and IRIs). A query in which neither
+SERVICE nor FROM is written in any spelling, escapes replaced or not, names no endpoint
+and no dataset: it skips that parse and the cost of importing rdflib.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from graph.errors import InputError
+from graph.prefixes import PREFIXES
 
-_TOKEN = re.compile(
+MAX_LENGTH = 8_192  # characters; Oxigraph's recursion ends the process on long chains
+MAX_DEPTH = 64  # brackets, and runs of `!`, one inside another
+
+# What the bracket count skips: comments, strings and IRIs. It only refuses, so it may
+# be rougher than SPARQL's grammar; what a query may do is decided from its parse.
+_NESTING = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<variable>[?$][\w]+)
-  | (?P<pname>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
-  | (?P<word>[A-Za-z][A-Za-z_]*)
-  | (?P<space>\s+)
-  | (?P<other>.)
+    \#[^\n]*
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+  | "(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | (?P<open>[({\[]|(?:!\s*)+)|(?P<close>[)}\]])
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-
-
-class Token(NamedTuple):
-    kind: str
-    text: str
-    line: int
-    column: int
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """SPARQL tokens with their positions; comments and white space are dropped."""
-    line, line_start = 1, 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind not in ("comment", "space"):
-            yield Token(kind, match.group(), line, match.start() - line_start + 1)
-        newlines = match.group().count("\n")
-        if newlines:
-            line += newlines
-            line_start = match.start() + match.group().rindex("\n") + 1
+# As rdflib's parser replaces codepoint escapes: four hex digits, or eight, either case.
+_RDFLIB_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+# As Oxigraph reads them, in strings and IRIs only.
+_OXIGRAPH_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_WATCHED = ("SERVICE", "FROM")
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT"}
+_FORMS["DescribeQuery"] = "DESCRIBE"
 
 
 class Shape(NamedTuple):
-    """What the sandbox learnt of a query: its form and the graphs it names in FROM."""
+    """What the sandbox learnt of a query: its form, the graphs it names in FROM, and
+    the variables a SELECT projects (None for the other forms)."""
 
-    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when it is no query
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     graphs: tuple[str, ...]
-
-
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _unescaped(text: str) -> str:
-    """The text with SPARQL codepoint escapes (`\\u0053`) replaced, as rdflib reads it.
-
-    SPARQL 1.1 (19.2) replaces them before parsing, so `\\u0053ERVICE` is SERVICE to
-    rdflib; Oxigraph replaces them only inside strings and IRIs.
-    """
-
-    def character(match: re.Match[str]) -> str:
-        try:
-            return chr(int(match.group(1) or match.group(2), 16))
-        except (ValueError, OverflowError):
-            return match.group()
-
-    return _CODEPOINT.sub(character, text)
+    variables: tuple[str, ...] | None = None
 
 
 def check(text: str, origin: str, services: Iterable[str] = ()) -> Shape:
-    """Refuse updates, LOAD, and SERVICE to endpoints not in `services`.
+    """Refuse what is no read-only query, SERVICE to endpoints not in `services`, and
+    queries past the size and nesting bounds; syntax errors are reported here too.
 
     The IRIs the query names in FROM and FROM NAMED come back in the shape: the caller
-    must find them among its own graphs. The text is read as written and with its
-    codepoint escapes replaced, so that no engine sees a keyword the sandbox did not.
+    must find them among its own graphs.
     """
-    shapes = [
-        _check(variant, origin, services) for variant in dict.fromkeys([text, _unescaped(text)])
-    ]
-    graphs = tuple(dict.fromkeys(graph for shape in shapes for graph in shape.graphs))
-    return Shape(shapes[0].form or shapes[-1].form, graphs)
+    bound(text, origin)
+    shape, calls = None, False
+    if could_name_service_or_dataset(text):
+        shape, calls = _parsed(text, origin, set(services))
+    if not calls:  # it reaches nothing: an empty store checks Oxigraph's syntax
+        form, variables = _oxigraph_reading(text, origin)
+        shape = shape or Shape(form, (), variables)
+    return shape
 
 
-def _check(text: str, origin: str, services: Iterable[str]) -> Shape:
-    allowed = set(services)
-    found = list(tokens(text))
-    words = [t for t in found if t.kind == "word"]
-    form = next((t for t in words if t.text.upper() not in ("BASE", "PREFIX")), None)
-    if form is not None and form.text.upper() in _UPDATES:
+def _position(text: str, location: int) -> str:
+    """LINE:COLUMN of a location in the text, counted from 1."""
+    line = text.count("\n", 0, location) + 1
+    return f"{line}:{location - text.rfind(chr(10), 0, location)}"
+
+
+def bound(text: str, origin: str) -> None:
+    """Refuse a query too long or too deeply nested for the parsers to survive."""
+    if len(text) > MAX_LENGTH:
         raise InputError(
-            f"{origin}:{form.line}:{form.column}: {form.text.upper()} is an update; "
-            "muskgraph runs read-only queries"
+            f"{origin}: the query has {len(text):,} characters; muskgraph reads queries "
+            f"of up to {MAX_LENGTH:,}"
         )
-    if form is None or form.text.upper() not in _FORMS:
-        return Shape(None, ())  # not a query at all: the engine reports the syntax error
-    graphs = []
-    for index, token in enumerate(found):
-        keyword = token.text.upper() if token.kind == "word" else None
-        if keyword == "SERVICE":
-            following = [t for t in found[index + 1 : index + 3] if t.text.upper() != "SILENT"]
-            target = following[0] if following else None
-            endpoint = target.text[1:-1] if target and target.kind == "iri" else None
-            if endpoint is None or endpoint not in allowed:
-                name = f"<{endpoint}>" if endpoint else "a variable endpoint"
+    depth = 0
+    for match in _NESTING.finditer(text):
+        if match.group("close"):
+            depth = max(depth - 1, 0)
+        elif match.group("open"):
+            symbol = match.group()
+            if depth + max(symbol.count("!"), 1) > MAX_DEPTH:
                 raise InputError(
-                    f"{origin}:{token.line}:{token.column}: SERVICE {name} is refused: queries "
-                    "reach other endpoints only when allowed with --allow-service IRI"
+                    f"{origin}:{_position(text, match.start())}: the query nests more than "
+                    f"{MAX_DEPTH} levels deep (brackets or `!`); muskgraph refuses deeper queries"
                 )
-        elif keyword == "FROM":
-            following = found[index + 1 : index + 3]
-            named = following and following[0].text.upper() == "NAMED"
-            target = following[1 if named else 0] if len(following) > int(bool(named)) else None
-            if target is not None and target.kind == "iri":
-                graphs.append(target.text[1:-1])
-    return Shape(form.text.upper(), tuple(graphs))
+            depth += 0 if symbol.startswith("!") else 1
+
+
+def could_name_service_or_dataset(text: str) -> bool:
+    """Whether SERVICE or FROM is written anywhere, in any case, escaped or not.
+
+    Upper case as the parsers compare keywords: U+017F (long s) is S to rdflib.
+    """
+    readings = (text, _RDFLIB_ESCAPE.sub(_rdflib_character, text))
+    return any(word in reading.upper() for reading in readings for word in _WATCHED)
+
+
+def _rdflib_character(match: re.Match[str]) -> str:
+    try:
+        return chr(int(match.group(1), 16))
+    except (ValueError, OverflowError):
+        return match.group()
+
+
+def _parsed(text: str, origin: str, allowed: set[str]) -> tuple[Shape, bool]:
+    """The query's shape, and whether it calls an allowed SERVICE, as both engines read it."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        as_rdflib = expandUnicodeEscapes(text)
+    except ValueError as error:
+        raise InputError(f"{origin}: SPARQL syntax error: {error}") from None
+    as_oxigraph = _OXIGRAPH_ESCAPE.sub("a", text)  # any character a string or IRI allows
+    graphs, calls = [], False
+    readings = {as_rdflib: "as rdflib reads it"}
+    readings.setdefault(as_oxigraph, "as Oxigraph reads it")
+    for reading, reader in readings.items():
+        tree, algebra = _read(reading, origin, reader)
+        form = _FORMS[algebra.name]
+        variables = [str(v) for v in algebra.PV] if form == "SELECT" else None
+        for node in _named(algebra, "ServiceGraphPattern"):
+            target = str(node.term) if _is_iri(node.term) else None
+            if target not in allowed:
+                name = f"<{target}>" if target else "a variable endpoint"
+                where = _position(reading, dict.get(node, "location", 0))
+                raise InputError(
+                    f"{origin}:{where}: SERVICE {name} is refused: queries reach other "
+                    "endpoints only when allowed with --allow-service IRI"
+                )
+            calls = True
+        clauses = list(_named(algebra, "DatasetClause"))
+        graphs += [str(clause["default" if "default" in clause else "named"]) for clause in clauses]
+        for name in ("ServiceGraphPattern", "DatasetClause"):
+            if len(list(_named(tree, name))) > len(list(_named(algebra, name))):
+                raise InputError(f"{origin}: cannot check the query: rdflib lost a {name}")
+    projection = None if variables is None else tuple(variables)
+    shape = Shape(form, tuple(dict.fromkeys(graphs)), projection)
+    return shape, calls
+
+
+def _located(_text: str, location: int, tokens: Any) -> None:
+    tokens[0]["location"] = location
+
+
+def _read(reading: str, origin: str, reader: str) -> tuple[Any, Any]:
+    """rdflib's parse tree and algebra of a query text whose escapes are replaced."""
+    import logging
+
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import Query, ServiceGraphPattern
+
+    if _located not in ServiceGraphPattern.parseAction:  # where a refusal points
+        ServiceGraphPattern.add_parse_action(_located)
+
+    from graph.store.rdflib_engine import syntax_error
+
+    terms = logging.getLogger("rdflib.term")  # warns of IRIs it reads from escaped names
+    level = terms.level
+    terms.setLevel(logging.ERROR)
+    try:
+        tree = Query.parse_string(reading, parse_all=True)
+        return tree, translateQuery(tree, initNs=PREFIXES).algebra
+    except ParseException as error:
+        refuse_update(reading, origin)
+        note = f"{reader}; a query that may name SERVICE or FROM runs only once it is read"
+        raise syntax_error(origin, error, note) from None
+    except RecursionError:
+        raise InputError(f"{origin}: cannot check the query: it nests too deeply") from None
+    except Exception as error:  # rdflib reports unknown prefixes and the like plainly
+        raise InputError(f"{origin}: cannot check the query: {error}") from None
+    finally:
+        terms.setLevel(level)
+
+
+def _named(tree: Any, name: str) -> Iterator[Any]:
+    """Every node called `name` in a parse tree or algebra, walked without recursion."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack, seen = [tree], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == name:
+                yield node
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+
+
+def _is_iri(term: Any) -> bool:
+    from rdflib import URIRef
+
+    return isinstance(term, URIRef)
+
+
+def _oxigraph_reading(text: str, origin: str) -> tuple[str, tuple[str, ...] | None]:
+    """The form and projection of a query that reaches nothing, run on an empty store."""
+    import pyoxigraph as ox
+
+    from graph.store.oxigraph_engine import OxigraphEngine
+
+    try:
+        answer = OxigraphEngine(ox.Store()).query(text, origin)
+    except InputError:
+        refuse_update(_RDFLIB_ESCAPE.sub(_rdflib_character, text), origin)
+        raise
+    return answer.form, tuple(answer.variables) if answer.form == "SELECT" else None
+
+
+def refuse_update(text: str, origin: str) -> None:
+    """Raise a clear error when `text`, which is no query, is a SPARQL update."""
+    import pyparsing as pp
+    from rdflib.plugins.sparql import parser
+
+    start = pp.Empty().set_parse_action(lambda _text, location, _tokens: location)
+    start.ignore("#" + pp.rest_of_line)
+    try:
+        _, location, *_ = (parser.Prologue + start + parser.Update1).parse_string(text)
+    except (pp.ParseException, RecursionError):
+        return
+    keyword = re.match(r"\w*", text[location:]).group().upper()
+    raise InputError(
+        f"{origin}:{pp.lineno(location, text)}:{pp.col(location, text)}: {keyword} is an "
+        "update; muskgraph runs read-only queries"
+    )

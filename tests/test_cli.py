@@ -81,7 +81,15 @@ def test_unknown_query_name(cli) -> None:
     assert_clean_error(
         cli("query", "no-such-query"),
         2,
-        "Error: unknown query 'no-such-query': see `muskgraph queries` for the library",
+        "Error: unknown query 'no-such-query' (see `muskgraph queries`)",
+    )
+
+
+def test_a_mistyped_query_name_gets_the_closest_name(cli) -> None:
+    assert_clean_error(
+        cli("query", "contrl"),
+        2,
+        "Error: unknown query 'contrl': did you mean control? (see `muskgraph queries`)",
     )
 
 
@@ -126,6 +134,43 @@ def test_param_for_a_variable_the_query_lacks(cli) -> None:
     result = cli("query", "control", "--param", "nosuch=kg:spacex")
     assert result.exit_code == 2
     assert result.stderr.endswith("control.rq: the query has no variable ?nosuch to bind\n")
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_param_for_a_variable_outside_the_projection_is_refused_on_both_engines(cli, store) -> None:
+    query = "SELECT ?operator WHERE { ?line mg:operatedBy ?operator }"
+    result = cli("query", "-e", query, "--param", "line=kg:starlink", "--store", store)
+    assert_clean_error(
+        result,
+        2,
+        "Error: <inline>: ?line is not in the SELECT projection: only projected variables "
+        "can be bound with --param",
+    )
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_a_projected_param_gives_one_answer_on_both_engines(cli, store) -> None:
+    query = "SELECT ?line ?operator WHERE { ?line mg:operatedBy ?operator }"
+    args = ["query", "-e", query, "--param", "line=kg:starlink", "-f", "csv"]
+    result = cli(*args, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == cli(*args, "--store", "oxigraph").stdout
+    assert "https://w3id.org/muskgraph/id/starlink" in result.stdout
+
+
+def test_a_param_bound_as_text_that_names_a_node_is_warned_of(cli) -> None:
+    result = cli("query", "evidence", "--param", "subject=spacex-acquires-xai", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "warning: --param subject=spacex-acquires-xai is bound as the text "
+        '"spacex-acquires-xai"; did you mean kg:spacex-acquires-xai?'
+    )
+    status = cli("query", "claims-by-status", "--param", "status=AnonymousSources", "-f", "csv")
+    assert status.stderr.splitlines()[-1].endswith("did you mean mg:AnonymousSources?")
+    plain = cli("query", "evidence", "--param", "subject=no-such-node", "-f", "csv")
+    assert "warning" not in plain.stderr
+    named = cli("query", "evidence", "--param", "subject=kg:spacex-acquires-xai", "-f", "csv")
+    assert "warning" not in named.stderr
 
 
 def test_result_format_that_does_not_fit_the_query_form(cli) -> None:

@@ -1,4 +1,5 @@
-"""The time limit: the deadline stops work that runs on, never work that has returned."""
+"""The limits: the deadline stops work that runs on, never work that has returned; a
+query too deep or too long for the parsers is refused before they read it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import threading
 import time
 
 import pytest
+from conftest import copy_project, run_muskgraph
 
 from graph.errors import InputError
 from graph.limits import LimitExceeded, in_child, within
@@ -62,3 +64,31 @@ def test_work_in_a_child_gives_its_answer_or_its_error() -> None:
 def test_work_in_a_child_past_the_deadline_is_killed() -> None:
     with pytest.raises(LimitExceeded, match=r"^the query x was stopped after 0\.2 s"):
         in_child(0.2, lambda: time.sleep(60), "the query x")
+
+
+DEEP = {
+    "parentheses": "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }",
+    "braces": "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000,
+    "negations": "SELECT * WHERE { FILTER(" + "!" * 10_000 + "true) }",
+    "union": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 50_000) + " }",
+    "minus": "SELECT * WHERE { ?s ?p ?o " + "MINUS{}" * 4_000 + " }",
+}
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+@pytest.mark.parametrize("shape", DEEP)
+def test_a_query_too_deep_or_too_long_is_refused_not_a_crash(tmp_path, store, shape) -> None:
+    """Oxigraph's parser and rdflib's recursion would end the process: refused before."""
+    query = tmp_path / "deep.rq"
+    query.write_text(DEEP[shape])
+    done = run_muskgraph(copy_project(tmp_path), ["query", str(query), "--store", store], 60)
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.decode()
+    assert message.count("\n") == 1 and message.startswith(f"Error: {query}"), message
+    assert "muskgraph refuses deeper queries" in message or "reads queries of up to" in message
+
+
+def test_queries_within_the_bounds_run(cli) -> None:
+    nested = "SELECT * WHERE { FILTER(" + "(" * 20 + "true" + ")" * 20 + ") }"
+    result = cli("query", "-e", nested, "-f", "csv")
+    assert result.exit_code == 0, result.output

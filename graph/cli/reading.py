@@ -86,7 +86,7 @@ def query(
       muskgraph query -e 'SELECT ?org WHERE { ?org a/rdfs:subClassOf* mg:Company }' -f csv
       muskgraph query control --data registry.nt --data news.ttl
     """
-    from graph.query import QueryText, execute, prepare, resolve
+    from graph.query import QueryText, execute, mistaken_names, prepare, resolve
     from graph.results import check_format, format_answer
 
     if (reference is None) == (expression is None):
@@ -95,12 +95,14 @@ def query(
     request = prepare(text, _params(params), allow_service)
     fmt = fmt or ("ttl" if request.gives_graph else "table")
     check_format(request.shape.form, fmt)
-    data = source.run(
-        project,
-        f"the query {text.origin}",
-        lambda engine: format_answer(execute(engine, request), fmt, source.max_rows, table_width()),
-    )
-    emit(data, output)
+
+    def work(engine) -> bytes:
+        answer = format_answer(execute(engine, request), fmt, source.max_rows, table_width())
+        for warning in mistaken_names(engine, request):
+            click.echo(warning, err=True)
+        return answer
+
+    emit(source.run(project, f"the query {text.origin}", work), output)
 
 
 @click.command()

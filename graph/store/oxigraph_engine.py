@@ -97,13 +97,15 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+    def query(
+        self, text: str, origin: str, bindings: dict[str, Term] | None = None, union: bool = True
+    ) -> Answer:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             result = self.store.query(
                 text,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=union,
                 substitutions=substitutions,
             )
         except SyntaxError as error:

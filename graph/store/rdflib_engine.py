@@ -15,6 +15,12 @@ from graph.store.serialize import serialize
 from graph.store.terms import Term
 
 
+def syntax_error(origin: str, error: Any, note: str = "") -> InputError:
+    """A one-line error for a query rdflib's parser cannot read, with line and column."""
+    reason = f"{error.msg} ({note})" if note else error.msg
+    return InputError(f"{origin}:{error.lineno}:{error.column}: SPARQL syntax error: {reason}")
+
+
 class RdflibAnswer(Answer):
     def __init__(self, result: Any, origin: str = "<query>") -> None:
         self._result = result
@@ -58,7 +64,9 @@ class RdflibEngine:
         store.load(quads, format=ox.RdfFormat.N_QUADS)
         output.write(serialize(store, fmt))
 
-    def query(self, text: str, origin: str, bindings: dict[str, Term] | None = None) -> Answer:
+    def query(
+        self, text: str, origin: str, bindings: dict[str, Term] | None = None, union: bool = True
+    ) -> Answer:
         import rdflib.plugins.sparql
         from pyparsing import ParseException
         from rdflib.plugins.sparql import prepareQuery
@@ -68,9 +76,7 @@ class RdflibEngine:
         try:
             prepared = prepareQuery(text, initNs=PREFIXES)
         except ParseException as error:
-            raise InputError(
-                f"{origin}:{error.lineno}:{error.column}: SPARQL syntax error: {error.msg}"
-            ) from None
+            raise syntax_error(origin, error) from None
         except Exception as error:  # rdflib reports unknown prefixes and the like plainly
             raise InputError(f"{origin}: bad SPARQL: {error}") from None
         initial = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
