@@ -97,8 +97,8 @@ def _read(
             raise
         line = _line_at(path, source.count - PARSER_BUFFER)
         raise InputError(
-            f"{path}:{line}: a term from this line on is longer than 16 MiB, "
-            "the most Oxigraph's parser reads"
+            f"{path}:{line}: a term from this line on is longer than "
+            f"{PARSER_BUFFER >> 20} MiB, the most Oxigraph's parser reads"
         ) from None
     except (OSError, ValueError) as error:
         raise InputError(f"{path}: cannot {verb}: {str(error).splitlines()[0]}") from None
@@ -124,7 +124,7 @@ _TURTLE_TOKENS = re.compile(
     re.DOTALL,
 )
 _JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-# format: (tokens, the tokens that open and close a level, the most levels, what nests)
+# format: (its tokens, those that open a level, the most levels read, what nests)
 _NESTING = {
     ox.RdfFormat.TURTLE: (_TURTLE_TOKENS, (b"[", b"(", b"<<"), MAX_NESTING, "blank nodes or lists"),
     ox.RdfFormat.JSON_LD: (_JSON_TOKENS, (b"{", b"["), 2 * MAX_NESTING, "JSON objects and arrays"),
