@@ -26,7 +26,7 @@ from graph import __version__
 from graph.atomic import cannot_write, locked, make_directory, write_atomic
 from graph.errors import InputError
 from graph.project import Project
-from graph.store.files import check_file, load_file
+from graph.store.files import check_file, check_readable, load_file
 
 STORE_FORMAT = 2
 CHECKED_SIZE = 16 * 1024 * 1024
@@ -305,10 +305,7 @@ def load(
     parse of a large file would cost as much as loading it).
     """
     for path in files:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not an RDF file")
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+        check_readable(path)
         if path.stat().st_size <= CHECKED_SIZE:
             check_file(path)
     store = writable_store(project, rebuild, notice)

@@ -11,6 +11,7 @@ unless the case says the command writes there.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import traceback
@@ -43,7 +44,69 @@ def huge_comment() -> str:
     return f'\nkg:spacex rdfs:comment "{"a" * HUGE}"@en .\n'
 
 
-GENERATORS = {"huge-label": huge_label, "huge-comment": huge_comment}
+LONG_TERM = 17 * 1024 * 1024  # characters: past the 16 MiB Oxigraph's parsers read at once
+SEE_ALSO = "<http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+SPACEX = "<https://w3id.org/muskgraph/id/spacex>"
+
+
+def huge_term_ntriples() -> str:
+    return f'{SPACEX} {SEE_ALSO} "a" .\n{SPACEX} {SEE_ALSO} "{"a" * LONG_TERM}" .\n'
+
+
+def huge_term_turtle() -> str:
+    return f'\n{SPACEX} {SEE_ALSO} """\n{"a" * LONG_TERM}""" .\n'
+
+
+def deep_blank_nodes() -> str:
+    levels = 20_000
+    return f"\n{SPACEX} {SEE_ALSO} {f'[ {SEE_ALSO} ' * levels}{SPACEX}{' ]' * levels} .\n"
+
+
+def deep_list() -> str:
+    return f"{SPACEX} {SEE_ALSO} {'( ' * 3000}{SPACEX}{' )' * 3000} .\n"
+
+
+def deep_jsonld() -> str:
+    levels = 20_000
+    return '{"@id": "https://w3id.org/muskgraph/id/spacex", ' + (
+        f'"{SEE_ALSO[1:-1]}": {{' * levels + '"@value": "a"' + "}" * levels + "}"
+    )
+
+
+RDF_XML = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">'
+)
+
+
+def deep_rdfxml() -> str:
+    levels = 20_000
+    nested = (
+        "<rdfs:seeAlso><rdf:Description>" * levels + "</rdf:Description></rdfs:seeAlso>" * levels
+    )
+    return f'{RDF_XML}<rdf:Description rdf:about="urn:a">{nested}</rdf:Description></rdf:RDF>'
+
+
+def entity_amplification() -> str:
+    """One 100 KB entity referenced 2,000 times: 200 MB from a file of 106 KB."""
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY a "{"a" * 100_000}">]>\n'
+        f'{RDF_XML}<rdf:Description rdf:about="urn:a"><rdfs:label>{"&a;" * 2000}</rdfs:label>'
+        "</rdf:Description></rdf:RDF>"
+    )
+
+
+GENERATORS = {
+    "huge-label": huge_label,
+    "huge-comment": huge_comment,
+    "huge-term-ntriples": huge_term_ntriples,
+    "huge-term-turtle": huge_term_turtle,
+    "deep-blank-nodes": deep_blank_nodes,
+    "deep-list": deep_list,
+    "deep-jsonld": deep_jsonld,
+    "deep-rdfxml": deep_rdfxml,
+    "entity-amplification": entity_amplification,
+}
 
 
 @dataclass
@@ -74,6 +137,10 @@ def place(inputs: list[dict[str, Any]], project: Path, scratch: Path) -> Path | 
             target.unlink()
         elif spec.get("mkdir"):
             target.mkdir(parents=True)
+        elif spec.get("fifo"):
+            os.mkfifo(target)
+        elif "symlink" in spec:
+            target.symlink_to(target.parent / spec["symlink"])
         elif "append" in spec:
             with target.open("ab") as file:
                 file.write(data)

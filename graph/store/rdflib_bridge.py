@@ -5,12 +5,22 @@ rdflib is imported when these are called, never at import.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
 
 from graph.store.terms import Term, from_oxigraph, plain_literal
+
+
+def _not_a_failed_conversion(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+# rdflib logs a warning with a whole traceback for every ill-typed literal it makes
+# ("2025-13-45"^^xsd:date); such a literal is data, kept and shown as it is written.
+logging.getLogger("rdflib.term").addFilter(_not_a_failed_conversion)
 
 
 class RdflibTerms(dict):
