@@ -3,7 +3,8 @@
 Neither engine can interrupt a running query, but Oxigraph releases the GIL while it
 works and rdflib's Python yields it regularly, so a watchdog thread can end the process
 at the deadline. Commands produce their whole answer before they write anything, so a
-process ended this way leaves no output behind.
+process ended this way leaves no output behind; only `paths` writes each path as it finds
+it (their number grows exponentially), and leaves the paths written so far.
 """
 
 from __future__ import annotations

@@ -163,16 +163,22 @@ class Names:
     def __init__(self, engine: Engine, language: str = "en", iris: bool = False) -> None:
         self.engine, self.iris = engine, iris
         self._rank = {code: 0 if code == language else 1 for code in LANGUAGES}
-        self._labels: dict[Term, str] = {}  # "" for a term without a label
+        self._shown: dict[Term, tuple[str, str]] = {}  # the term's label(), its node()
 
     def learn(self, terms: Iterable[Term]) -> None:
         """Look up the labels of the terms not looked up before, a thousand a query."""
-        new = iter({term for term in terms if term.kind == "iri" and term not in self._labels})
-        while not self.iris and (chunk := list(islice(new, 1000))):
-            self._learn(chunk)
+        new = iter({term for term in terms if term not in self._shown})
+        while chunk := list(islice(new, 1000)):
+            labels = {} if self.iris else self._labels(chunk)
+            for term in chunk:
+                label, text = labels.get(term), term.text()
+                if label:
+                    self._shown[term] = (label, f"{label} ({text})")
+                else:
+                    self._shown[term] = (text if self.iris else _local_name(term), text)
 
-    def _learn(self, new: list[Term]) -> None:
-        values = " ".join(term.n3() for term in new)
+    def _labels(self, terms: list[Term]) -> dict[Term, str]:
+        values = " ".join(term.n3() for term in terms if term.kind == "iri")
         query = f"""SELECT ?node ?labelling ?label WHERE {{
           VALUES ?node {{ {values} }} {_LABELLING} ?node ?labelling ?label }}"""
         best: dict[Term, tuple[int, int, str]] = {}
@@ -180,23 +186,19 @@ class Names:
             language = self._rank.get(label.language, 2 if label.language is None else 3)
             rank = (language, _LABELS.index(labelling.text()), label.value)
             best[node] = min(best.get(node, rank), rank)
-        for term in new:
-            self._labels[term] = best[term][2] if term in best else ""
-
-    def _label(self, term: Term) -> str:
-        self.learn([term])
-        return self._labels.get(term, "")
+        return {node: rank[2] for node, rank in best.items()}
 
     def label(self, term: Term) -> str:
         """The term's label, else its local name; with `iris`, its prefixed name."""
-        if self.iris:
-            return term.text()
-        return self._label(term) or _local_name(term)
+        if term not in self._shown:
+            self.learn([term])
+        return self._shown[term][0]
 
     def node(self, term: Term) -> str:
         """The label and the prefixed name in brackets, or the prefixed name alone."""
-        label = "" if self.iris else self._label(term)
-        return f"{label} ({term.text()})" if label else term.text()
+        if term not in self._shown:
+            self.learn([term])
+        return self._shown[term][1]
 
 
 def _local_name(term: Term) -> str:

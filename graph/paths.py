@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice, pairwise
@@ -84,6 +85,7 @@ def feed_paths(
     if source not in to_target:
         return
     successors: dict[Term, list[Term]] = {}
+    hops = functools.cache(lambda a, b: hop(network, a, b))
 
     def onward(node: Term) -> list[Term]:
         if node not in successors:
@@ -98,7 +100,7 @@ def feed_paths(
             for node in choices[-1]:
                 if node == target:
                     if not left:
-                        yield [hop(network, a, b) for a, b in pairwise([*path, target])]
+                        yield [hops(a, b) for a, b in pairwise([*path, target])]
                 elif node not in on_path and to_target[node] <= left:
                     path.append(node)
                     on_path.add(node)
@@ -109,10 +111,9 @@ def feed_paths(
                 on_path.discard(path.pop())
 
 
-def direct_hops(network: nx.DiGraph) -> Iterator[list[Hop]]:
+def direct_hops(network: nx.DiGraph) -> list[list[Hop]]:
     """Every hop, as a path of its own, in the order of the IRIs."""
-    for a, b in sorted(network.edges):
-        yield [hop(network, a, b)]
+    return [[hop(network, a, b)] for a, b in sorted(network.edges)]
 
 
 def reachable(network: nx.DiGraph) -> set[tuple[Term, Term]]:
@@ -132,11 +133,12 @@ def write_report(
     of its claims; at most `max_paths` (0: all). Gives how many were written, and
     whether more exist."""
     written = 0
+    told: dict[tuple[Term, Term], str] = {}  # each hop's text, made once: paths share hops
     for route in islice(routes, max_paths + 1) if max_paths else routes:
         if written == max_paths > 0:
             return written, True
         written += 1
-        out.write(_route_text(route, names, written).encode("utf-8"))
+        out.write(_route_text(route, names, written, told).encode("utf-8"))
         out.flush()
     return written, False
 
@@ -150,17 +152,28 @@ def hop_terms(route: list[Hop]) -> Iterator[Term]:
             yield from (support.status, support.source)
 
 
-def _route_text(route: list[Hop], names: Names, number: int) -> str:
+def _route_text(
+    route: list[Hop], names: Names, number: int, told: dict[tuple[Term, Term], str]
+) -> str:
     names.learn(hop_terms(route))  # one query, for the terms not named before
     chain = " -> ".join(names.label(n) for n in [route[0].source, *(h.target for h in route)])
-    lines = [f"path {number}: {chain}"]
+    steps = []
     for step, each in enumerate(route, 1):
-        lines.append(f"  {step}. {names.node(each.source)} feeds {names.node(each.target)}")
-        if not each.support:
-            lines.append("     (no claim supports this hop)")
-        for support in each.support:
-            said = f"„{support.quote}“" if support.quote else support.basis or ""
-            lines.append(f"     [{_attribution(support, names)}] {said}".rstrip())
+        key = (each.source, each.target)
+        if key not in told:
+            told[key] = _hop_text(each, names)
+        steps.append(f"  {step}. {told[key]}")
+    return f"path {number}: {chain}\n{''.join(steps)}"
+
+
+def _hop_text(each: Hop, names: Names) -> str:
+    """A hop and its claims, after its number."""
+    lines = [f"{names.node(each.source)} feeds {names.node(each.target)}"]
+    if not each.support:
+        lines.append("     (no claim supports this hop)")
+    for support in each.support:
+        said = f"„{support.quote}“" if support.quote else support.basis or ""
+        lines.append(f"     [{_attribution(support, names)}] {said}".rstrip())
     return "".join(f"{line}\n" for line in lines)
 
 

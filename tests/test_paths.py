@@ -332,3 +332,16 @@ def test_a_mistyped_name_gets_the_closest_labels(cli) -> None:
     )
     result = cli("paths", "rockets", "Tesla")
     assert result.stderr == "Error: no node is named 'Tesla' (use an IRI, kg:name or a label)\n"
+
+
+def test_the_readme_shows_what_paths_prints(cli) -> None:
+    """Each line of the README's example is printed; a line cut short with … starts one."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```console\n$ muskgraph paths ", 1)[1].split("```", 1)[0]
+    for command in example.split("$ muskgraph paths ")[:2]:
+        args, *shown = command.splitlines()
+        result = cli("paths", *args.split())
+        printed = (result.stdout + result.stderr).splitlines()
+        for line in shown:
+            start = line.split("…")[0]
+            assert any(out.startswith(start) for out in printed), line

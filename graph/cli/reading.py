@@ -172,7 +172,7 @@ def paths(
         network = feeds_network(engine)
         names = Names(engine, lang, iris)
         if start is None:
-            routes = list(direct_hops(network))
+            routes = direct_hops(network)
             names.learn(term for route in routes for term in hop_terms(route))  # in bulk
         else:
             first, last = find_node(engine, start), find_node(engine, end)
@@ -181,7 +181,8 @@ def paths(
 
     written, more = source.run(project, "the path search", work) or (None, False)
     if more:
-        click.echo(f"showing the first {written:,} paths; more exist (raise --max-rows)", err=True)
+        listed = f"{written:,} paths" if written != 1 else "path"
+        click.echo(f"showing the first {listed}; more exist (raise --max-rows)", err=True)
     elif written == 0:
         click.echo(f"no path from {start} to {end}", err=True)
         sys.exit(1)
