@@ -35,9 +35,12 @@ SELECT DISTINCT ?node ?en ?de ?plain ?local ?lowered WHERE {{
 }}
 """
 
-# Any case: the labels equal to the name, else those that start with it (a scan).
+# Any case: the labels equal to the name, else those that start with it (a scan). The
+# name is a VALUES clause inside the pattern, not a binding: an endpoint is sent
+# bindings as a VALUES clause after the query, which its FILTER would not see.
 _LOOSELY = f"""
-SELECT DISTINCT ?node ?lower (LCASE(STR(?label)) = ?lower AS ?exact) WHERE {{
+SELECT DISTINCT ?node (LCASE(STR(?label)) = ?lower AS ?exact) WHERE {{
+  VALUES ?lower {{ LOWERED_NAME }}
   {_ANY_LABEL}
   FILTER (STRSTARTS(LCASE(STR(?label)), ?lower))
 }}
@@ -111,10 +114,10 @@ def find_node(engine: Engine, name: str) -> Term:
         engine, [row[0] for row in engine.query(_EXACTLY, "<names>", exactly).rows()]
     )
     if not matches:
-        lower = {"lower": Term("literal", name.lower())}
-        rows = list(engine.query(_LOOSELY, "<names>", lower).rows())
+        loosely = _LOOSELY.replace("LOWERED_NAME", Term("literal", name.lower()).n3())
+        rows = list(engine.query(loosely, "<names>").rows())
         found = _individuals(engine, [row[0] for row in rows])
-        exact = {row[0] for row in rows if row[2].value == "true"} & found
+        exact = {row[0] for row in rows if row[1].value == "true"} & found
         matches = exact or found
     if len(matches) == 1:
         return matches.pop()
