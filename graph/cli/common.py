@@ -99,7 +99,9 @@ def rebuild(project: Project) -> None:
     build_again(project, notice)
 
 
-def source_options(limits: bool):
+def source_options(
+    limits: bool, max_rows_help: str = "Refuse answers with more rows or triples (0: no limit)."
+):
     """--store and --data (and with `limits`, --timeout and --max-rows), gathered into
     one `source` argument."""
 
@@ -148,7 +150,7 @@ def source_options(limits: bool):
                     type=click.IntRange(min=0),
                     default=100_000,
                     show_default=True,
-                    help="Refuse answers with more rows or triples (0: no limit).",
+                    help=max_rows_help,
                 ),
             ]
         for option in reversed(options):

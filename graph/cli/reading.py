@@ -134,7 +134,7 @@ def queries(project: Project) -> None:
 @click.option(
     "--iris", is_flag=True, help="Show prefixed names (kg:rockets) instead of labels, for scripts."
 )
-@source_options(limits=True)
+@source_options(limits=True, max_rows_help="List at most this many paths (0: no limit).")
 @pass_project
 def paths(
     project: Project,
