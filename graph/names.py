@@ -135,7 +135,7 @@ def _suggestion(engine: Engine, name: str) -> str:
     start of a label. Only a name that matches nothing pays for this."""
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(name.casefold())  # difflib keeps what it learns of the second
-    best: dict[Term, tuple[float, str]] = {}  # node -> its closest label and how close
+    best: dict[Term, tuple[float, str]] = {}  # node -> (minus how close, its closest label)
     for node, label in engine.query(_EVERY_LABEL, "<names>").rows():
         text = label.value.casefold()
         score = max(_closeness(matcher, text), _closeness(matcher, text[: len(name)]))
