@@ -6,7 +6,9 @@ stopped that way: its REGEX is Python's `re`, which holds the GIL for as long as
 match backtracks (`(a+)+b` on a long "aaa…" ran for minutes), so neither a thread nor a
 signal handler runs until it is done. Its work runs in a forked child instead, killed at
 the deadline (`in_child`). Commands produce their whole answer before they write
-anything, so work stopped either way leaves no output behind.
+anything, so work stopped either way leaves no output behind; only `paths` writes each
+path as it finds it (their number grows exponentially), and leaves the paths written so
+far.
 """
 
 from __future__ import annotations

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
+from operator import attrgetter
+from typing import BinaryIO
 
 import networkx as nx
 
-from graph.errors import InputError
-from graph.prefixes import PREFIXES
+from graph.names import Names
 from graph.query import Engine
-from graph.store.terms import Term, is_iri
+from graph.store.terms import Term
 
 _HOP_EVIDENCE = """
 SELECT ?from ?to ?claim ?status ?source ?quote ?basis WHERE {
@@ -21,20 +24,6 @@ SELECT ?from ?to ?claim ?status ?source ?quote ?basis WHERE {
     OPTIONAL { ?claim mg:evidence/oa:hasSelector/oa:exact ?quote }
     OPTIONAL { ?claim rdfs:comment ?basis FILTER (langMatches(lang(?basis), "en")) }
   }
-}
-"""
-
-# Individuals with a name: anything typed that is not itself a class or property.
-_NAMED = """
-SELECT DISTINCT ?node ?label WHERE {
-  ?node a ?type .
-  FILTER (isIRI(?node))
-  FILTER NOT EXISTS {
-    VALUES ?vocabulary { owl:Class owl:ObjectProperty owl:DatatypeProperty
-                         owl:AnnotationProperty owl:Ontology rdf:Property rdfs:Class }
-    ?node a ?vocabulary .
-  }
-  OPTIONAL { ?node rdfs:label ?label }
 }
 """
 
@@ -78,58 +67,53 @@ def hop(network: nx.DiGraph, start: Term, end: Term) -> Hop:
     return Hop(start, end, tuple(sorted(network.edges[start, end]["support"])))
 
 
-_OCCURS = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
+def feed_paths(
+    network: nx.DiGraph, source: Term, target: Term, max_hops: int = 8
+) -> Iterator[list[Hop]]:
+    """The simple mg:feeds paths from source to target, yielded as they are found:
+    shortest first, and paths of one length in the order of their nodes' IRIs.
+
+    For each length a depth-first search with sorted successors finds the paths of
+    exactly that length in that order, so memory holds one path, not all of them (their
+    number grows exponentially with the length). It enters only nodes that are still
+    close enough to the target."""
+    if source == target or source not in network or target not in network:
+        return
+    to_target = nx.single_source_shortest_path_length(
+        network.reverse(copy=False), target, cutoff=max_hops
+    )
+    if source not in to_target:
+        return
+    successors: dict[Term, list[Term]] = {}
+    hops = functools.cache(lambda a, b: hop(network, a, b))
+
+    def onward(node: Term) -> list[Term]:
+        if node not in successors:
+            near = (n for n in network.successors(node) if n in to_target)
+            successors[node] = sorted(near, key=attrgetter("value"))
+        return successors[node]
+
+    for length in range(to_target[source], max_hops + 1):
+        path, on_path, choices = [source], {source}, [iter(onward(source))]
+        while choices:
+            left = length - len(path)  # hops left once the next node is entered
+            for node in choices[-1]:
+                if node == target:
+                    if not left:
+                        yield [hops(a, b) for a, b in pairwise([*path, target])]
+                elif node not in on_path and to_target[node] <= left:
+                    path.append(node)
+                    on_path.add(node)
+                    choices.append(iter(onward(node)))
+                    break
+            else:
+                choices.pop()
+                on_path.discard(path.pop())
 
 
-def _known(engine: Engine, name: str, iri: str) -> Term:
-    """The node with this IRI, if the graph has it (a typo is no node, not a missing path)."""
-    if not is_iri(iri):
-        raise InputError(f"{name!r} is not an IRI")
-    node = Term("iri", iri)
-    if not engine.query(_OCCURS, "<names>", {"node": node}).boolean():
-        raise InputError(f"no node is named {name!r} (use an IRI, kg:name or a label)")
-    return node
-
-
-def find_node(engine: Engine, name: str) -> Term:
-    """A node by IRI, prefixed name, local name or label (any language, any case).
-
-    A name that matches no label exactly may match the start of one label, if only one.
-    """
-    if not name.strip():
-        raise InputError("a node name cannot be empty")
-    prefix, _, local = name.partition(":")
-    if name.startswith("<") and name.endswith(">"):
-        return _known(engine, name, name[1:-1])
-    if local and prefix in PREFIXES:
-        return _known(engine, name, PREFIXES[prefix] + local)
-    wanted = name.casefold()
-    labels: dict[Term, set[str]] = {}
-    for node, label in engine.query(_NAMED, "<names>").rows():
-        labels.setdefault(node, set()).update([label.value.casefold()] if label else [])
-    exact = {
-        node
-        for node, names in labels.items()
-        if node.text().split(":", 1)[-1].casefold() == wanted or wanted in names
-    }
-    matches = exact or {
-        n for n, names in labels.items() if any(x.startswith(wanted) for x in names)
-    }
-    if len(matches) == 1:
-        return matches.pop()
-    if not matches:
-        raise InputError(f"no node is named {name!r} (use an IRI, kg:name or a label)")
-    listed = ", ".join(sorted(m.text() for m in matches))
-    raise InputError(f"{name!r} names several nodes: {listed}")
-
-
-def feed_paths(network: nx.DiGraph, source: Term, target: Term, cutoff: int = 8) -> list[list[Hop]]:
-    """Every simple mg:feeds path from source to target, shortest first."""
-    if source not in network or target not in network:
-        return []
-    paths = nx.all_simple_paths(network, source, target, cutoff=cutoff)
-    ordered = sorted(paths, key=lambda path: (len(path), [node.value for node in path]))
-    return [[hop(network, a, b) for a, b in pairwise(path)] for path in ordered]
+def direct_hops(network: nx.DiGraph) -> list[list[Hop]]:
+    """Every hop, as a path of its own, in the order of the IRIs."""
+    return [[hop(network, a, b)] for a, b in sorted(network.edges)]
 
 
 def reachable(network: nx.DiGraph) -> set[tuple[Term, Term]]:
@@ -142,17 +126,59 @@ def reachable(network: nx.DiGraph) -> set[tuple[Term, Term]]:
     }
 
 
-def report(routes: list[list[Hop]]) -> str:
-    """Routes as text: each hop with the status, source and quote of its claims."""
-    lines = []
-    for number, route in enumerate(routes, 1):
-        chain = " -> ".join(n.text() for n in [route[0].source, *(h.target for h in route)])
-        lines.append(f"path {number}: {chain}")
-        for step, each in enumerate(route, 1):
-            lines.append(f"  {step}. {each.source.text()} feeds {each.target.text()}")
-            if not each.support:
-                lines.append("     (no claim supports this hop)")
-            for support in each.support:
-                said = f"„{support.quote}“" if support.quote else support.basis or ""
-                lines.append(f"     [{support.status.text()}, {support.source.text()}] {said}")
+def write_report(
+    routes: Iterable[list[Hop]], names: Names, out: BinaryIO, max_paths: int = 0
+) -> tuple[int, bool]:
+    """Write each route as soon as it comes, each hop with the status, source and quote
+    of its claims; at most `max_paths` (0: all). Gives how many were written, and
+    whether more exist."""
+    written = 0
+    told: dict[tuple[Term, Term], str] = {}  # each hop's text, made once: paths share hops
+    for route in islice(routes, max_paths + 1) if max_paths else routes:
+        if written == max_paths > 0:
+            return written, True
+        written += 1
+        out.write(_route_text(route, names, written, told).encode("utf-8"))
+        out.flush()
+    return written, False
+
+
+def hop_terms(route: list[Hop]) -> Iterator[Term]:
+    """The terms a route is told with: its business lines, and its claims' statuses and
+    sources."""
+    for each in route:
+        yield from (each.source, each.target)
+        for support in each.support:
+            yield from (support.status, support.source)
+
+
+def _route_text(
+    route: list[Hop], names: Names, number: int, told: dict[tuple[Term, Term], str]
+) -> str:
+    names.learn(hop_terms(route))  # one query, for the terms not named before
+    chain = " -> ".join(names.label(n) for n in [route[0].source, *(h.target for h in route)])
+    steps = []
+    for step, each in enumerate(route, 1):
+        key = (each.source, each.target)
+        if key not in told:
+            told[key] = _hop_text(each, names)
+        steps.append(f"  {step}. {told[key]}")
+    return f"path {number}: {chain}\n{''.join(steps)}"
+
+
+def _hop_text(each: Hop, names: Names) -> str:
+    """A hop and its claims, after its number."""
+    lines = [f"{names.node(each.source)} feeds {names.node(each.target)}"]
+    if not each.support:
+        lines.append("     (no claim supports this hop)")
+    for support in each.support:
+        said = f"„{support.quote}“" if support.quote else support.basis or ""
+        lines.append(f"     [{_attribution(support, names)}] {said}".rstrip())
     return "".join(f"{line}\n" for line in lines)
+
+
+def _attribution(support: Support, names: Names) -> str:
+    """The status and the source in words; once only when they are the same words
+    (background knowledge is both a status and the source of its claims)."""
+    status, source = names.label(support.status), names.label(support.source)
+    return status if status == source else f"{status}, {source}"

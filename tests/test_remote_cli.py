@@ -56,9 +56,13 @@ def test_push_reports_what_it_sent_and_replace_keeps_one_copy(cli, pushed) -> No
     assert sent == int(here.splitlines()[1])
 
 
-def test_paths_read_the_endpoint(cli, pushed) -> None:
-    here = cli("paths", "rockets", "ai-chatbots")
-    there = cli("paths", "rockets", "ai-chatbots", "--endpoint", f"{pushed.base}/query")
+@pytest.mark.parametrize(
+    "ends", [("rockets", "ai-chatbots"), ("Raketen", "KI-Chatbots"), ("ROCKETS and", "ai CHATBOTS")]
+)
+def test_paths_read_the_endpoint(cli, pushed, ends) -> None:
+    """By kg: name, by the start of a label and by a label in any case, as here."""
+    here = cli("paths", *ends)
+    there = cli("paths", *ends, "--endpoint", f"{pushed.base}/query")
     assert there.exit_code == 0, there.output
     assert there.stdout == here.stdout
 

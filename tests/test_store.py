@@ -109,7 +109,7 @@ def test_paths_read_data_files_too(cli, tmp_path) -> None:
     )
     result = cli("paths", "kg:a", "kg:c", "--data", str(lines))
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("path 1: kg:a -> kg:b -> kg:c\n")
+    assert result.stdout.startswith("path 1: a -> b -> c\n  1. kg:a feeds kg:b\n")
 
 
 def test_a_changed_seed_makes_the_store_rebuild(cli, project_copy) -> None:

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TypeVar
 
 import click
 
@@ -19,6 +19,7 @@ from graph.project import Project
 if TYPE_CHECKING:
     from graph.sources import Source
 
+T = TypeVar("T")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -91,14 +92,17 @@ class MuskgraphGroup(click.Group):
 pass_project = click.make_pass_decorator(Project)
 
 
-def to_stdout(write: Callable[[BinaryIO], object]) -> None:
-    """Let `write` write to standard output; a reader that leaves early is no error."""
+def to_stdout(write: Callable[[BinaryIO], T]) -> T | None:
+    """What `write` gives after writing to standard output; None if the reader left
+    early, which is no error."""
     stream = sys.stdout.buffer
     try:
-        write(stream)
+        written = write(stream)
         stream.flush()
     except BrokenPipeError:  # the reader (head, less) left early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return None
+    return written
 
 
 def emit(data: bytes, output: Path | None) -> None:
@@ -147,7 +151,9 @@ def store_source() -> Source:
     return Source("oxigraph", (), 0, 0, notice=notice)
 
 
-def source_options(limits: bool):
+def source_options(
+    limits: bool, max_rows_help: str = "Refuse answers with more rows or triples (0: no limit)."
+):
     """--store and --data (and with `limits`, --timeout and --max-rows), gathered into
     one `source` argument."""
 
@@ -196,7 +202,7 @@ def source_options(limits: bool):
                     type=click.IntRange(min=0),
                     default=100_000,
                     show_default=True,
-                    help="Refuse answers with more rows or triples (0: no limit).",
+                    help=max_rows_help,
                 ),
             ]
         for option in reversed(options):

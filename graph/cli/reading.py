@@ -15,6 +15,7 @@ from graph.cli.common import (
     shown,
     source_options,
     table_width,
+    to_stdout,
 )
 from graph.project import Project
 
@@ -127,42 +128,68 @@ def queries(project: Project) -> None:
     show_default=True,
     help="Longest path to list.",
 )
-@source_options(limits=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "de"]),
+    default="en",
+    show_default=True,
+    help="Language of the labels shown (else the other one, else the local name).",
+)
+@click.option(
+    "--iris", is_flag=True, help="Show prefixed names (kg:rockets) instead of labels, for scripts."
+)
+@source_options(limits=True, max_rows_help="List at most this many paths (0: no limit).")
 @pass_project
 def paths(
-    project: Project, start: str | None, end: str | None, max_hops: int, source: Source
+    project: Project,
+    start: str | None,
+    end: str | None,
+    max_hops: int,
+    lang: str,
+    iris: bool,
+    source: Source,
 ) -> None:
     """Show vertical-integration paths, hop by hop.
 
-    Lists every path of mg:feeds hops from business line START to END, shortest first.
+    Lists the paths of mg:feeds hops from business line START to END, shortest first
+    (paths of one length in the order of their IRIs), each as soon as it is found; at
+    most --max-rows of them.
 
-    START and END are IRIs, kg: names or labels. Each hop is printed with the status,
-    source and quote of every claim that supports it. Without START and END, every
-    direct hop is listed.
+    START and END are IRIs, kg: names or labels. Each hop names its business lines by
+    label, with the kg: name in brackets, and every claim that supports it: its status
+    and source in words, and its quote. Without START and END, every direct hop is
+    listed.
 
     \b
     Examples:
       muskgraph paths kg:rockets kg:ai-chatbots
-      muskgraph paths Raketen "KI-Chatbots"
+      muskgraph paths Raketen "KI-Chatbots" --lang de
+      muskgraph paths rockets ai-chatbots --iris | grep '^path'
     """
-    from graph.paths import feed_paths, feeds_network, find_node, hop, report
+    from graph.names import Names, find_node
+    from graph.paths import direct_hops, feed_paths, feeds_network, hop_terms, write_report
 
     if (start is None) != (end is None):
         raise click.UsageError("give both START and END, or neither")
 
-    def work(engine) -> str | None:
+    def work(engine) -> tuple[int, bool] | None:
         network = feeds_network(engine)
+        names = Names(engine, lang, iris)
         if start is None:
-            return report([[hop(network, a, b)] for a, b in sorted(network.edges)])
-        first, last = find_node(engine, start), find_node(engine, end)
-        routes = feed_paths(network, first, last, max_hops)
-        return report(routes) if routes else None
+            routes = direct_hops(network)
+            names.learn(term for route in routes for term in hop_terms(route))  # in bulk
+        else:
+            first, last = find_node(engine, start), find_node(engine, end)
+            routes = feed_paths(network, first, last, max_hops)
+        return to_stdout(lambda stream: write_report(routes, names, stream, source.max_rows))
 
-    text = source.run(project, "the path search", work)
-    if text is None:
+    written, more = source.run(project, "the path search", work) or (None, False)
+    if more:
+        listed = f"{written:,} paths" if written != 1 else "path"
+        click.echo(f"showing the first {listed}; more exist (raise --max-rows)", err=True)
+    elif written == 0:
         click.echo(f"no path from {start} to {end}", err=True)
         sys.exit(1)
-    click.echo(text, nl=False)
 
 
 @click.command()
