@@ -126,12 +126,16 @@ class Request(NamedTuple):
 
 
 def prepare(
-    query: QueryText, params: dict[str, str] | None = None, services: tuple[str, ...] = ()
+    query: QueryText,
+    params: dict[str, str] | None = None,
+    services: tuple[str, ...] = (),
+    memory: Path | None = None,
 ) -> Request:
-    """Check a query before any store is opened: sandbox, syntax, parameters."""
+    """Check a query before any store is opened: sandbox, syntax, parameters; `memory`
+    is where the sandbox recalls the queries it parsed (see `sandbox.remember`)."""
     if not query.text.strip():
         raise InputError(f"{query.origin}: the query is empty")
-    shape = sandbox.check(query.text, query.origin, services)
+    shape = sandbox.check(query.text, query.origin, services, memory)
     return Request(query, bindings(query, shape, params or {}), shape)
 
 

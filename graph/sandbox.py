@@ -6,20 +6,29 @@ parser to call on its own, so rdflib's parser reads the query twice: as rdflib r
 (codepoint escapes such as `\\u0053` replaced everywhere, SPARQL 1.1 section 19.2) and as
 Oxigraph reads it (escapes replaced only inside strings and IRIs). A query in which neither
 SERVICE nor FROM is written in any spelling, escapes replaced or not, names no endpoint
-and no dataset: it skips that parse and the cost of importing rdflib.
+and no dataset: it skips that parse and the cost of importing rdflib. A parse is
+remembered by the digest of the text it read (in `out/sandbox.json`), so a query run again
+is not parsed again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from graph import __version__
+from graph.atomic import write_atomic
 from graph.errors import InputError
 from graph.prefixes import PREFIXES
 
 MAX_LENGTH = 8_192  # characters; Oxigraph's recursion ends the process on long chains
 MAX_DEPTH = 64  # brackets, and runs of `!`, one inside another
+MEMORIES = 256  # parses remembered
 
 # What the bracket count skips: comments, strings and IRIs. It only refuses, so it may
 # be rougher than SPARQL's grammar; what a query may do is decided from its parse.
@@ -43,27 +52,35 @@ _FORMS["DescribeQuery"] = "DESCRIBE"
 
 
 class Shape(NamedTuple):
-    """What the sandbox learnt of a query: its form, the graphs it names in FROM, and
-    the variables a SELECT projects (None for the other forms)."""
+    """What the sandbox learnt of a query: its form, the graphs it names in FROM, the
+    variables a SELECT projects (None for the other forms), the endpoints it calls, and
+    whether that was learnt from its parse (not from memory)."""
 
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     graphs: tuple[str, ...]
     variables: tuple[str, ...] | None = None
+    services: tuple[str, ...] = ()
+    parsed: bool = False
 
 
-def check(text: str, origin: str, services: Iterable[str] = ()) -> Shape:
+def check(
+    text: str, origin: str, services: Iterable[str] = (), memory: Path | None = None
+) -> Shape:
     """Refuse what is no read-only query, SERVICE to endpoints not in `services`, and
     queries past the size and nesting bounds; syntax errors are reported here too.
 
     The IRIs the query names in FROM and FROM NAMED come back in the shape: the caller
-    must find them among its own graphs.
+    must find them among its own graphs. `memory` is the file where parses are remembered
+    (None: none is).
     """
     bound(text, origin)
-    shape, calls = None, False
+    allowed, shape = set(services), None
     if could_name_service_or_dataset(text):
-        shape, calls = _parsed(text, origin, set(services))
-    if not calls:  # it reaches nothing: an empty store checks Oxigraph's syntax
-        form, variables = _oxigraph_reading(text, origin)
+        shape = _recalled(memory, text)
+        if shape is None or not allowed.issuperset(shape.services):
+            shape = _parsed(text, origin, allowed)
+    if shape is None or not shape.services:  # it reaches nothing: an empty store checks
+        form, variables = _oxigraph_reading(text, origin)  # Oxigraph's syntax
         shape = shape or Shape(form, (), variables)
     return shape
 
@@ -111,8 +128,44 @@ def _rdflib_character(match: re.Match[str]) -> str:
         return match.group()
 
 
-def _parsed(text: str, origin: str, allowed: set[str]) -> tuple[Shape, bool]:
-    """The query's shape, and whether it calls an allowed SERVICE, as both engines read it."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
+
+
+def _memories(memory: Path) -> dict[str, Any]:
+    try:
+        remembered = json.loads(memory.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return remembered if isinstance(remembered, dict) else {}
+
+
+def _recalled(memory: Path | None, text: str) -> Shape | None:
+    """The shape of a query parsed before, if it was."""
+    entry = _memories(memory).get(_digest(text)) if memory else None
+    try:
+        form, graphs, variables, services = entry
+        projection = None if variables is None else tuple(variables)
+        return Shape(form, tuple(graphs), projection, tuple(services))
+    except (TypeError, ValueError):
+        return None
+
+
+def remember(memory: Path, text: str, shape: Shape) -> None:
+    """Keep the parse of a query that ran, for next time, where `out/` exists and can
+    be written; the oldest are forgotten past MEMORIES."""
+    if not shape.parsed or not memory.parent.is_dir():
+        return
+    memories = _memories(memory)
+    memories[_digest(text)] = [shape.form, shape.graphs, shape.variables, shape.services]
+    kept = dict(list(memories.items())[-MEMORIES:])
+    with contextlib.suppress(OSError):  # a read-only out/: parsed again next time
+        write_atomic(memory, json.dumps(kept).encode("utf-8"))
+
+
+def _parsed(text: str, origin: str, allowed: set[str]) -> Shape:
+    """The query's shape, with the endpoints of its SERVICE calls, as both engines read
+    it; a call to an endpoint not `allowed` is refused."""
     from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 
     try:
@@ -120,14 +173,14 @@ def _parsed(text: str, origin: str, allowed: set[str]) -> tuple[Shape, bool]:
     except ValueError as error:
         raise InputError(f"{origin}: SPARQL syntax error: {error}") from None
     as_oxigraph = _OXIGRAPH_ESCAPE.sub("a", text)  # any character a string or IRI allows
-    graphs, calls = [], False
+    graphs, endpoints = [], []
     readings = {as_rdflib: "as rdflib reads it"}
     readings.setdefault(as_oxigraph, "as Oxigraph reads it")
     for reading, reader in readings.items():
-        tree, algebra = _read(reading, origin, reader)
+        read, algebra = _read(reading, origin, reader)
         form = _FORMS[algebra.name]
         variables = [str(v) for v in algebra.PV] if form == "SELECT" else None
-        for node in _named(algebra, "ServiceGraphPattern"):
+        for node in read["ServiceGraphPattern"]:
             target = str(node.term) if _is_iri(node.term) else None
             if target not in allowed:
                 name = f"<{target}>" if target else "a variable endpoint"
@@ -136,23 +189,29 @@ def _parsed(text: str, origin: str, allowed: set[str]) -> tuple[Shape, bool]:
                     f"{origin}:{where}: SERVICE {name} is refused: queries reach other "
                     "endpoints only when allowed with --allow-service IRI"
                 )
-            calls = True
-        clauses = list(_named(algebra, "DatasetClause"))
-        graphs += [str(clause["default" if "default" in clause else "named"]) for clause in clauses]
-        for name in ("ServiceGraphPattern", "DatasetClause"):
-            if len(list(_named(tree, name))) > len(list(_named(algebra, name))):
-                raise InputError(f"{origin}: cannot check the query: rdflib lost a {name}")
+            endpoints.append(target)
+        for clause in read["DatasetClause"]:
+            graph = clause["default" if "default" in clause else "named"]
+            if not _is_iri(graph):
+                raise InputError(f"{origin}: cannot check the query: FROM {graph} is no IRI")
+            graphs.append(str(graph))
     projection = None if variables is None else tuple(variables)
-    shape = Shape(form, tuple(dict.fromkeys(graphs)), projection)
-    return shape, calls
+    graphs, endpoints = tuple(dict.fromkeys(graphs)), tuple(dict.fromkeys(endpoints))
+    return Shape(form, graphs, projection, endpoints, parsed=True)
 
 
 def _located(_text: str, location: int, tokens: Any) -> None:
     tokens[0]["location"] = location
 
 
-def _read(reading: str, origin: str, reader: str) -> tuple[Any, Any]:
-    """rdflib's parse tree and algebra of a query text whose escapes are replaced."""
+def _read(reading: str, origin: str, reader: str) -> tuple[dict[str, list[Any]], Any]:
+    """The SERVICE and dataset clauses of a query text whose escapes are replaced, as
+    rdflib's parser reads them, and rdflib's algebra of it.
+
+    The clauses are taken from the parse tree before it is translated: the translation
+    moves FILTERs out of their groups in place, and loses those of a group inside a
+    BIND's EXISTS, which Oxigraph runs. Translation resolves their prefixed names.
+    """
     import logging
 
     from pyparsing import ParseException
@@ -169,7 +228,8 @@ def _read(reading: str, origin: str, reader: str) -> tuple[Any, Any]:
     terms.setLevel(logging.ERROR)
     try:
         tree = Query.parse_string(reading, parse_all=True)
-        return tree, translateQuery(tree, initNs=PREFIXES).algebra
+        read = {name: list(_named(tree, name)) for name in ("ServiceGraphPattern", "DatasetClause")}
+        return read, translateQuery(tree, initNs=PREFIXES).algebra
     except ParseException as error:
         refuse_update(reading, origin)
         note = f"{reader}; a query that may name SERVICE or FROM runs only once it is read"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -14,9 +15,10 @@ from conftest import run_muskgraph
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph import sandbox
 from graph.cli import main
 from graph.errors import InputError
-from graph.sandbox import check
+from graph.sandbox import check, remember
 
 
 class Listener:
@@ -319,3 +321,70 @@ def test_a_query_rdflib_cannot_read_is_refused_when_it_may_name_a_service(cli, l
     assert result.exit_code == 2
     assert "SPARQL syntax error" in result.stderr
     assert "a query that may name SERVICE or FROM runs only once it is read" in result.stderr
+
+
+REMEMBERED = "SELECT ?from WHERE { ?from prov:wasDerivedFrom ?source }"
+
+
+def test_a_query_that_ran_is_not_parsed_again(tmp_path, monkeypatch) -> None:
+    memory = tmp_path / "sandbox.json"
+    first = check(REMEMBERED, "<q>", memory=memory)
+    remember(memory, REMEMBERED, first)
+
+    def parse_again(*_args) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(sandbox, "_parsed", parse_again)
+    assert check(REMEMBERED, "<q>", memory=memory)[:4] == first[:4]
+    with pytest.raises(AssertionError, match="parsed again"):  # another text is parsed
+        check(REMEMBERED + " LIMIT 1", "<q>", memory=memory)
+
+
+def test_a_remembered_query_may_do_no_more_than_it_is_allowed_now(tmp_path, listener) -> None:
+    memory = tmp_path / "sandbox.json"
+    query = f"SELECT * WHERE {{ SERVICE <{listener.endpoint}> {{ ?s ?p ?o }} }}"
+    remember(memory, query, check(query, "<q>", [listener.endpoint], memory))
+    assert memory.exists()
+    with pytest.raises(InputError, match=r"^<q>:1:18: SERVICE <.*> is refused"):
+        check(query, "<q>", (), memory)
+    assert listener.connections() == 0
+
+
+def test_only_queries_that_ran_are_remembered_and_the_memory_stays_small(cli, project_copy):
+    memory = project_copy / "out" / "sandbox.json"
+    assert cli("query", "-e", REMEMBERED.replace("?source", "<file:///etc/passwd>")).exit_code == 0
+    assert len(json.loads(memory.read_text())) == 1
+    refused = "SELECT ?from FROM <file:///etc/passwd> WHERE { ?from ?p ?o }"
+    assert cli("query", "-e", refused).exit_code == 2
+    assert len(json.loads(memory.read_text())) == 1
+    for number in range(sandbox.MEMORIES + 10):
+        query = f"{REMEMBERED} LIMIT {number}"
+        remember(memory, query, check(query, "<q>", memory=memory))
+    assert len(json.loads(memory.read_text())) == sandbox.MEMORIES
+
+
+def test_without_out_nothing_is_remembered(tmp_path) -> None:
+    memory = tmp_path / "no-such-dir" / "sandbox.json"
+    remember(memory, REMEMBERED, check(REMEMBERED, "<q>", memory=memory))
+    assert not memory.parent.exists()
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=" ".join)
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "BIND (EXISTS { FILTER EXISTS { SERVICE ep:sparql { ?x ?y ?z } } } AS ?found)",
+        "BIND (EXISTS { ?a ?b ?c FILTER EXISTS { SERVICE <ENDPOINT> { ?x ?y ?z } } } AS ?f)",
+        "FILTER EXISTS { BIND (EXISTS { FILTER (NOT EXISTS { SERVICE ep:sparql {} }) } AS ?f) }",
+    ],
+)
+def test_service_in_a_filter_of_an_exists_in_a_bind_is_refused(
+    cli, listener, data_file, engine, pattern
+) -> None:
+    """rdflib's translation drops such FILTERs from its algebra; the parse tree keeps them."""
+    prefix = f"PREFIX ep: <{listener.endpoint.removesuffix('sparql')}>\n"
+    query = f"{prefix}ASK {{ {pattern.replace('ENDPOINT', listener.endpoint)} }}"
+    result = cli("query", "-e", query, *engine_args(engine, data_file))
+    assert result.exit_code == 2, result.output
+    assert f"SERVICE <{listener.endpoint}> is refused" in result.stderr
+    assert listener.connections() == 0

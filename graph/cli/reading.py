@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from graph.sources import Source
 
 VIEWS = ("graph", "vertical")
+SANDBOX_MEMORY = "sandbox.json"
 VIEW_FILES = {"graph": "muskgraph.html", "vertical": "vertical-integration.html"}
 
 
@@ -93,7 +94,9 @@ def query(
     if (reference is None) == (expression is None):
         raise click.UsageError("give a query NAME, FILE or `-`, or -e TEXT (one of them)")
     text = QueryText(expression, "<inline>") if expression else resolve(project, reference)
-    request = prepare(text, _params(params), allow_service)
+    # Parses are remembered beside the project's store; files and endpoints leave out/ alone.
+    memory = None if source.data or source.endpoint else project.out_dir / SANDBOX_MEMORY
+    request = prepare(text, _params(params), allow_service, memory)
     fmt = fmt or ("ttl" if request.gives_graph else "table")
     check_format(request.shape.form, fmt)
 
@@ -104,6 +107,10 @@ def query(
         return answer
 
     emit(source.run(project, f"the query {text.origin}", work), output)
+    if memory:
+        from graph.sandbox import remember
+
+        remember(memory, text.text, request.shape)
 
 
 @click.command()
