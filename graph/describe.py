@@ -184,10 +184,6 @@ class Describer:
         )
         return (s, p, o), shown
 
-    def claims_of(self, edge: tuple[Node, Node, Node]) -> list[Claim]:
-        """The claims that reify the triple edge."""
-        return self._claims_of.get(edge, [])
-
     def statuses(self) -> dict[str, tuple[str, bool]]:
         """Each status a claim of the graph has: its name, and whether any of its claims
         quotes a source."""
@@ -342,8 +338,11 @@ class Describer:
             for node in nodes
         ]
 
-    def edge_texts(self, edges: Iterable[tuple[URIRef, URIRef, URIRef]]) -> list[tuple[str, str]]:
-        """(predicate(p), edge_title(edge)) for each edge (s, p, o) between two IRIs."""
+    def edge_texts(
+        self, edges: Iterable[tuple[URIRef, URIRef, URIRef]]
+    ) -> list[tuple[str, str, list[Claim]]]:
+        """(predicate(p), edge_title(edge), claims_of(edge)) for each edge (s, p, o)
+        between two IRIs."""
         named, naming, claims_of = self._named, self._naming, self._claims_of
         about: dict[Node, tuple[str, str]] = {}  # predicate -> its label, its qname
         texts = []
@@ -356,8 +355,8 @@ class Describer:
             source = (named.get(s) or naming(s))[0]
             target = (named.get(o) or naming(o))[0]
             title = f"{source} \u2014 {label} \u2192 {target}\n{predicate[1]}"
-            claims = claims_of.get(edge)
+            claims = claims_of.get(edge, [])
             if claims:
                 title = "\n".join([title, *self.evidence(claims)])
-            texts.append((label, title))
+            texts.append((label, title, claims))
         return texts

@@ -342,10 +342,9 @@ def _page(
     edge_items = []
     bends: dict[tuple[str, str], int] = {}  # edges so far between two nodes
     shown_statuses: set[str] = set()
-    for (s_id, p_id, o_id, edge), (label, tooltip) in zip(
+    for (s_id, p_id, o_id, _), (label, tooltip, support) in zip(
         keyed, describe.edge_texts(e for *_, e in keyed), strict=True
     ):
-        support = describe.claims_of(edge)
         item = {
             "from": s_id,
             "to": o_id,
@@ -353,9 +352,9 @@ def _page(
             "title": tooltip,
             "predicate": p_id,
             "arrows": "to",  # as pyvis's add_edge does for a directed network
-            "status": _style_status(support, styles),
         }
-        if support:
+        if support:  # else the page draws the edge as unsupported (status "")
+            item["status"] = _style_status(support, styles)
             item["claims"] = claims.numbers(support)
             shown_statuses.update(c.status for c in support)
         else:
@@ -436,10 +435,8 @@ def _languages(labels: Iterable[Literal]) -> list[list[str]]:
 
 
 def _style_status(support: list[Claim], styles: dict[str, EdgeStyle]) -> str:
-    """The status an edge is drawn in: of the claims that quote a source if any does,
-    by name; "" if no claim supports it."""
-    if not support:
-        return ""
+    """The status an edge its claims support is drawn in: of the claims that quote a
+    source if any does, by name."""
     return min((not styles[c.status].quoted, c.status_text, c.status) for c in support)[2]
 
 

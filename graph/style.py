@@ -101,7 +101,8 @@ def merged(base: dict, changes: dict) -> dict:
     """base with changes, nested dicts merged key by key."""
     result = dict(base)
     for key, value in changes.items():
-        result[key] = merged(base[key], value) if isinstance(value, dict) else value
+        inner = base.get(key)
+        result[key] = merged(inner, value) if isinstance(inner, dict) else value
     return result
 
 
@@ -145,11 +146,13 @@ LARGE_OPTIONS = merged(
 )
 LARGE_OPTIONS["physics"] = {"enabled": False}
 
-# A flow: positions come with the nodes, edges curve a little so that loops show.
+# A flow: positions come with the nodes, edges curve a little so that loops show, and
+# labels wrap to stay within their step of the flow (graph.layout's 340 px).
 FLOW_OPTIONS = merged(
     {key: value for key, value in OPTIONS.items() if key != "physics"},
     {
         "layout": {"improvedLayout": False},
+        "nodes": {"widthConstraint": {"maximum": 250}},
         "edges": {"smooth": {"type": "curvedCW", "roundness": 0.15}},
     },
 )
