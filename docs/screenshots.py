@@ -24,7 +24,7 @@ import chromium  # noqa: E402
 KG = "https://w3id.org/muskgraph/id/"
 # view, picture, the node or the edge (from, to) whose evidence the panel shows
 VIEWS = (
-    ("graph", "view-graph.png", {"node": KG + "spacex-xai-merger"}),
+    ("graph", "view-graph.png", {"node": KG + "musk"}),
     ("vertical", "view-vertical.png", {"edge": [KG + "orbital-data-centres", KG + "ai-chatbots"]}),
 )
 

@@ -152,7 +152,7 @@ FLOW_OPTIONS = merged(
     {key: value for key, value in OPTIONS.items() if key != "physics"},
     {
         "layout": {"improvedLayout": False},
-        "nodes": {"widthConstraint": {"maximum": 250}},
+        "nodes": {"widthConstraint": {"maximum": 250}},  # graph.layout's step: 340 px
         "edges": {"smooth": {"type": "curvedCW", "roundness": 0.15}},
     },
 )
