@@ -81,10 +81,12 @@ UNSUPPORTED = EdgeStyle("", "no claim supports it", "#e6a1a1", (), 1, False)
 
 def edge_styles(statuses: Iterable[tuple[str, str, bool]]) -> dict[str, EdgeStyle]:
     """The style of each status (IRI, name, whether its claims quote a source), and of
-    UNSUPPORTED under ""."""
+    UNSUPPORTED under "", which claims without a status (never valid) share."""
     styles = {"": UNSUPPORTED}
     quoted = unquoted = 0
     for status, name, quotes in sorted(statuses):
+        if not status:
+            continue
         if quotes:
             dashes = () if quoted < len(_QUOTED_COLORS) else (14, 3)
             color = _QUOTED_COLORS[quoted % len(_QUOTED_COLORS)]

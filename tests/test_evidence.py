@@ -186,3 +186,13 @@ def test_a_loop_in_the_flow_is_drawn_as_a_loop():
     assert [(e["from"], e["to"]) for e in backwards] == [(str(KG.grok), str(KG["orbital-dc"]))]
     pair = between(edges, KG["orbital-dc"], KG.grok) + backwards
     assert sum("smooth" in e for e in pair) == 1  # the two edges bend apart
+
+
+def test_an_edge_whose_claim_has_no_status_is_drawn_like_an_unsupported_one():
+    graph = sample_graph()
+    graph.remove((KG["claim-launch-feeds-starlink"], MG.status, None))
+    page = render_graph(graph, "No status")
+    (feeds,) = between(network_data(page)[1], KG.launch, KG.starlink)
+    styles = page_table(page, "style")
+    assert feeds["status"] == ""
+    assert styles[""]["name"] == "no claim supports it"
