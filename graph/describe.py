@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Set
+from dataclasses import dataclass
 from itertools import chain
 
 from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from graph.namespaces import MG, OA, bind_prefixes
@@ -21,6 +23,7 @@ STATEMENT = (RDF.subject, RDF.predicate, RDF.object)
 # rdflib makes a new URIRef on every RDF.type or MG.evidence: the hot paths use these.
 _TYPE, _SUBCLASS_OF, _COMMENT = RDF.type, RDFS.subClassOf, RDFS.comment
 _EVIDENCE, _STATUS, _SELECTOR, _EXACT = MG.evidence, MG.status, OA.hasSelector, OA.exact
+_DERIVED_FROM = PROV.wasDerivedFrom
 # A local name that rdflib's split_uri keeps whole (letters, digits, "-" and "_", not
 # starting with a digit or "-"), so that its curie() is namespace prefix + ":" + name.
 _SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -104,8 +107,16 @@ class Index:
         return found
 
 
-#: How a claim shows in a tooltip: its statement, its status, its quotes and comments.
-Evidence = tuple[str, str, tuple[str, ...]]
+@dataclass(frozen=True, order=True)
+class Claim:
+    """One claim as a view shows it: what it states, on whose word, and its evidence."""
+
+    statement: str  # "subject \u2014 predicate \u2192 object", by their labels
+    status_text: str  # the status's English label, else its local name in words
+    quotes: tuple[str, ...]  # the exact text of each quote, as the source has it
+    comments: tuple[str, ...]  # what a claim without quotes rests on
+    status: str  # the status IRI ("" for none)
+    source: str  # the label of the source the claim is derived from ("" for none)
 
 
 class Describer:
@@ -133,23 +144,24 @@ class Describer:
         self._labels_p, self._statement_p = tuple(map(own, LABELS)), tuple(map(own, STATEMENT))
         self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
         self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
+        self._derived_p = own(_DERIVED_FROM)
         self._named: dict[Node, tuple[str, tuple[Literal, ...]]] = {}  # label, all labels
         self._qname: dict[Node, str] = {}
         self._predicate: dict[Node, str] = {}
         self._status: dict[Node | None, str] = {}
         # Each claim is filed, once, under its statement and under the two nodes it joins.
-        self._claims_of: dict[tuple[Node, Node, Node], list[Evidence]] = {}
-        self._claims_about: dict[Node, list[Evidence]] = {}
+        self._claims_of: dict[tuple[Node, Node, Node], list[Claim]] = {}
+        self._claims_about: dict[Node, list[Claim]] = {}
         for claim in {c for c, _ in self.index.pairs(RDF.subject)}:
-            statement, evidence = self._claim(claim)
+            statement, shown = self._claim(claim)
             if None in statement:
                 continue  # about no node or edge: never shown
-            self._claims_of.setdefault(statement, []).append(evidence)
+            self._claims_of.setdefault(statement, []).append(shown)
             for end in {statement[0], statement[2]}:
-                self._claims_about.setdefault(end, []).append(evidence)
+                self._claims_about.setdefault(end, []).append(shown)
 
-    def _claim(self, claim: Node) -> tuple[tuple[Node, Node, Node], Evidence]:
-        """The statement a claim reifies, and how the claim shows in a tooltip."""
+    def _claim(self, claim: Node) -> tuple[tuple[Node, Node, Node], Claim]:
+        """The statement a claim reifies, and how the claim shows in a view."""
         index = self.index
         facts = index.by_subject.get(claim, {})
         s, p, o = (facts.get(part, (None,))[0] for part in self._statement_p)
@@ -160,11 +172,31 @@ class Describer:
             for exact in index.objects(selector, self._exact_p)
         }
         comments = {str(c) for c in facts.get(self._comment_p, _NONE)}
-        body = [f"  \u201e{q}\u201c" for q in sorted(quotes)]
-        body += [f"  {c}" for c in sorted(comments)]
-        status = self.status(facts.get(self._status_p, (None,))[0])
-        head = f"\u2022 {self.statement(s, p, o)}" if None not in (s, p, o) else ""
-        return (s, p, o), (head, status, tuple(body))
+        status = facts.get(self._status_p, (None,))[0]
+        source = facts.get(self._derived_p, (None,))[0]
+        shown = Claim(
+            statement=self.statement(s, p, o) if None not in (s, p, o) else "",
+            status_text=self.status(status),
+            quotes=tuple(sorted(quotes)),
+            comments=tuple(sorted(comments)),
+            status="" if status is None else str(status),
+            source="" if source is None else self.label(source),
+        )
+        return (s, p, o), shown
+
+    def statuses(self) -> dict[str, tuple[str, bool]]:
+        """Each status a claim of the graph has: its name, and whether any of its claims
+        quotes a source."""
+        found: dict[str, tuple[str, bool]] = {}
+        for claims in self._claims_of.values():
+            for claim in claims:
+                quoted = found.get(claim.status, ("", False))[1] or bool(claim.quotes)
+                found[claim.status] = (claim.status_text, quoted)
+        return found
+
+    def claims_about(self, node: Node) -> list[Claim]:
+        """The claims whose statement has node as its subject or object."""
+        return self._claims_about.get(node, [])
 
     def qname(self, term: Node) -> str:
         """The prefixed name of an IRI with a bound namespace, else the term as it is."""
@@ -247,23 +279,27 @@ class Describer:
     def _status_text(self, status: Node | None) -> str:
         if status is None:
             return "no status"
-        if status == MG.BackgroundKnowledge:
-            return "background knowledge"
         english = self._english(status, (SKOS.prefLabel, RDFS.label))
         if english is not None:
             return english
         local = self.qname(status).rpartition(":")[2]
         return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
 
-    def evidence(self, claims: Collection[Evidence]) -> list[str]:
+    def evidence(self, claims: Collection[Claim]) -> list[str]:
         """The lines that list claims under a tooltip, each claim once, in order."""
         if not claims:
             return []
         lines = ["", "Evidence:"]
-        for head, status, body in sorted(set(claims)):
-            lines.append(f"{head} [{status}]")
-            lines.extend(body)
+        for claim in sorted(set(claims)):
+            head = f"\u2022 {claim.statement}" if claim.statement else ""
+            lines.append(f"{head} [{claim.status_text}]")
+            lines += [f"  \u201e{quote}\u201c" for quote in claim.quotes]
+            lines += [f"  {comment}" for comment in claim.comments]
         return lines
+
+    def labels(self, term: Node) -> tuple[Literal, ...]:
+        """The term's labels: German, English, then the other languages."""
+        return self._naming(term)[1]
 
     def node_title(self, node: URIRef, values: Collection[tuple[Node, Node]]) -> str:
         name, labels = self._naming(node)
@@ -302,8 +338,11 @@ class Describer:
             for node in nodes
         ]
 
-    def edge_texts(self, edges: Iterable[tuple[URIRef, URIRef, URIRef]]) -> list[tuple[str, str]]:
-        """(predicate(p), edge_title(edge)) for each edge (s, p, o) between two IRIs."""
+    def edge_texts(
+        self, edges: Iterable[tuple[URIRef, URIRef, URIRef]]
+    ) -> list[tuple[str, str, list[Claim]]]:
+        """(predicate(p), edge_title(edge), claims_of(edge)) for each edge (s, p, o)
+        between two IRIs."""
         named, naming, claims_of = self._named, self._naming, self._claims_of
         about: dict[Node, tuple[str, str]] = {}  # predicate -> its label, its qname
         texts = []
@@ -316,8 +355,8 @@ class Describer:
             source = (named.get(s) or naming(s))[0]
             target = (named.get(o) or naming(o))[0]
             title = f"{source} \u2014 {label} \u2192 {target}\n{predicate[1]}"
-            claims = claims_of.get(edge)
+            claims = claims_of.get(edge, [])
             if claims:
                 title = "\n".join([title, *self.evidence(claims)])
-            texts.append((label, title))
+            texts.append((label, title, claims))
         return texts

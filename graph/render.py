@@ -1,12 +1,12 @@
-"""Draw the graph as one self-contained, offline HTML page (pyvis / vis-network).
+"""Views of the graph: which nodes and edges a view holds, and what the page says of each.
 
-Node and edge data go into the page as JSON (Jinja's ``tojson`` escapes ``<``, ``>``, ``&``
-and ``'``); tooltips are plain text that the page turns into DOM elements with
-``textContent``, so labels and quotes, which are data, can never become markup.
+Each node and edge goes into the page (graph.page) with its tooltip, its labels, its
+types and the claims that support it (status, quotes, source), so that the page can
+style, filter and explain it from its own data (graph.style has the look).
 
 Large views stay usable: the node and edge lists are built in bulk (pyvis's add_node is
-quadratic), a view of more than ``LAYOUT_THRESHOLD`` nodes gets its positions from
-:func:`_layout` and no physics (vis-network's never settles at 10,000 nodes), and a view
+quadratic), a view of more than ``LAYOUT_THRESHOLD`` nodes gets fixed positions from
+graph.layout and no physics (vis-network's never settles at 10,000 nodes), and a view
 of more than ``max_nodes`` nodes keeps the best-connected ones and says so on the page.
 """
 
@@ -14,27 +14,26 @@ from __future__ import annotations
 
 import functools
 import gc
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
-import pyvis
-from jinja2 import Environment, PackageLoader, Template
-from markupsafe import Markup
-from pyvis.network import Network
 from rdflib import OWL, RDF, RDFS, SDO, SKOS, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph.describe import Describer, Index, Triples, triples_of
+from graph.describe import Claim, Describer, Index, Triples, triples_of
+from graph.layout import flow_layout, spring_layout
 from graph.namespaces import MG, OA
-
-if TYPE_CHECKING:  # numpy is imported where a large view needs it
-    import numpy as np
-    from numpy.typing import NDArray
+from graph.page import page_html
+from graph.style import (
+    FAMILIES,
+    FLOW_OPTIONS,
+    LARGE_OPTIONS,
+    OPTIONS,
+    EdgeStyle,
+    Family,
+    edge_styles,
+)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -48,37 +47,6 @@ __all__ = [
     "vertical_integration_view",
 ]
 
-
-@dataclass(frozen=True)
-class Family:
-    """How the nodes of one family of classes look, and its line in the legend."""
-
-    key: str
-    name: str
-    roots: tuple[URIRef, ...]
-    color: str
-    shape: str
-    glyph: str
-
-
-#: Checked in order; a node belongs to the first family one of its types falls under.
-FAMILIES = (
-    Family("person", "Person", (MG.Person,), "#e15759", "dot", "\u25cf"),
-    Family(
-        "organisation",
-        "Company / organisation",
-        (MG.Organization, MG.Company),
-        "#4e79a7",
-        "square",
-        "\u25a0",
-    ),
-    Family("business-line", "Business line", (MG.BusinessLine,), "#59a14f", "hexagon", "\u2b22"),
-    Family("event", "Corporate event", (MG.CorporateEvent,), "#f28e2b", "diamond", "\u25c6"),
-    Family(
-        "rationale", "Strategic rationale", (MG.StrategicRationale,), "#b07aa1", "star", "\u2605"
-    ),
-    Family("other", "Other", (), "#9d9d9d", "triangle", "\u25b2"),
-)
 
 # Predicates that describe a node or belong to the claim machinery, never facts.
 _NOT_FACTS = frozenset(
@@ -131,60 +99,10 @@ _TERM_TYPES = frozenset(
     }
 )
 
-_OPTIONS = {
-    "layout": {"randomSeed": 20240601, "improvedLayout": True},
-    "physics": {
-        "solver": "barnesHut",
-        "barnesHut": {
-            "gravitationalConstant": -12000,
-            "centralGravity": 0.15,
-            "springLength": 200,
-            "springConstant": 0.03,
-            "damping": 0.35,
-            "avoidOverlap": 0.6,
-        },
-        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
-        "minVelocity": 1,
-        "maxVelocity": 40,
-    },
-    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
-    "nodes": {"size": 16, "font": {"size": 14, "face": "sans-serif"}},
-    "edges": {
-        "color": {"color": "#8a8a8a", "highlight": "#333333", "hover": "#333333"},
-        "font": {"size": 11, "align": "middle", "face": "sans-serif"},
-        "smooth": {"enabled": True, "type": "continuous", "roundness": 0.5},
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-    },
-}
-
-
-#: Views with more nodes than this get fixed positions from _layout and no physics.
+#: Views with more nodes than this get fixed positions from spring_layout and no physics.
 LAYOUT_THRESHOLD = 500
 #: Views with more nodes than this keep only the nodes with the most edges.
 MAX_NODES = 10_000
-_LAYOUT_SEED = 20240601
-_SPACING = 120  # pixels a unit of _layout: nodes without links stand a unit apart
-_GRID = 64  # cells a side of the grid that sums the push in _spring
-
-
-def _merged(base: dict, changes: dict) -> dict:
-    merged = dict(base)
-    for key, value in changes.items():
-        merged[key] = _merged(base[key], value) if isinstance(value, dict) else value
-    return merged
-
-
-# The same look without physics: positions come with the nodes; straight edges, and none
-# drawn while the view is dragged or zoomed, keep 20,000 edges responsive.
-_LARGE_OPTIONS = _merged(
-    {key: value for key, value in _OPTIONS.items() if key != "physics"},
-    {
-        "layout": {"improvedLayout": False},
-        "interaction": {"hideEdgesOnDrag": True, "hideEdgesOnZoom": True},
-        "edges": {"smooth": {"enabled": False}},
-    },
-)
-_LARGE_OPTIONS["physics"] = {"enabled": False}
 
 
 def _gc_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -245,6 +163,7 @@ def vertical_integration_view(graph: Triples) -> str:
         {MG.feeds, MG.operatedBy},
         MAX_NODES,
         terms,
+        flow=MG.feeds,
     )
 
 
@@ -335,6 +254,7 @@ def _facts_page(
     predicates: set[URIRef] | None,
     max_nodes: int,
     terms: _Terms | None = None,
+    flow: URIRef | None = None,
 ) -> str:
     terms = terms or _Terms(index)
     not_facts = terms.not_facts
@@ -366,7 +286,7 @@ def _facts_page(
         nodes = typed | subjects | {o for _, _, o in edges}
         if only is not None:
             nodes &= only
-    return _page(index, terms, title, nodes, edges, values, max_nodes)
+    return _page(index, terms, title, nodes, edges, values, max_nodes, flow)
 
 
 # --- the page -------------------------------------------------------------------------
@@ -380,7 +300,9 @@ def _page(
     edges: set[tuple[URIRef, URIRef, URIRef]],
     values: Iterable[tuple[Node, Node, Node]],
     max_nodes: int,
+    flow: URIRef | None = None,
 ) -> str:
+    """The page of the view; flow, a predicate whose edges the view lays out as a flow."""
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
     notice = ""
@@ -389,30 +311,38 @@ def _page(
         nodes, edges = _best_connected(nodes, edges, max_nodes)
         notice = f"Showing {len(nodes):,} of {total:,} nodes: those with the most edges."
     describe = Describer(index)
+    styles = edge_styles((status, *about) for status, about in describe.statuses().items())
+    claims = _ClaimTable()
     node_values: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in values:
         node_values.setdefault(s, []).append((p, o))
     ordered = sorted(nodes, key=str)
     ids = [str(node) for node in ordered]
     node_items = []
+    types = index.own(RDF.type)
     for node, node_id, (label, tooltip) in zip(
         ordered, ids, describe.node_texts(ordered, node_values), strict=True
     ):
         family = terms.family(node)
-        node_items.append(
-            {
-                "id": node_id,
-                "label": label or node_id,
-                "shape": family.shape,
-                "color": family.color,
-                "title": tooltip,
-                "family": family.key,
-            }
-        )
+        item = {
+            "id": node_id,
+            "label": label or node_id,
+            "shape": family.shape,
+            "color": family.color,
+            "title": tooltip,
+            "family": family.key,
+            "labels": _languages(describe.labels(node)),
+            "types": sorted(map(describe.label, index.objects(node, types))),
+        }
+        about = describe.claims_about(node)
+        if about:
+            item["claims"] = claims.numbers(about)
+        node_items.append(item)
     keyed = sorted((str(s), str(p), str(o), (s, p, o)) for s, p, o in edges)
     edge_items = []
     bends: dict[tuple[str, str], int] = {}  # edges so far between two nodes
-    for (s_id, p_id, o_id, _), (label, tooltip) in zip(
+    shown_statuses: set[str] = set()
+    for (s_id, p_id, o_id, _), (label, tooltip, support) in zip(
         keyed, describe.edge_texts(e for *_, e in keyed), strict=True
     ):
         item = {
@@ -423,29 +353,97 @@ def _page(
             "predicate": p_id,
             "arrows": "to",  # as pyvis's add_edge does for a directed network
         }
+        if support:  # else the page draws the edge as unsupported (status "")
+            item["status"] = _style_status(support, styles)
+            item["claims"] = claims.numbers(support)
+            shown_statuses.update(c.status for c in support)
+        else:
+            shown_statuses.add("")
         pair = (s_id, o_id) if s_id < o_id else (o_id, s_id)
         bent = bends.get(pair, 0)
         if bent:  # bend each further edge between the same two nodes apart
             item["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.25 * bent}
         bends[pair] = bent + 1
         edge_items.append(item)
-    options = _OPTIONS
-    if len(node_items) > LAYOUT_THRESHOLD:
-        options = _LARGE_OPTIONS
+    options = OPTIONS
+    if flow is not None:
+        options = FLOW_OPTIONS
+        ends = [(e["from"], e["to"], e["predicate"] == str(flow)) for e in edge_items]
+        positions = flow_layout(
+            ids, [(a, b) for a, b, along in ends if along], [(a, b) for a, b, on in ends if not on]
+        )
+        for item in node_items:
+            item["x"], item["y"] = positions[item["id"]]
+    elif len(node_items) > LAYOUT_THRESHOLD:
+        options = LARGE_OPTIONS
         position = {node_id: i for i, node_id in enumerate(ids)}
         links = [(position[e["from"]], position[e["to"]]) for e in edge_items]
-        for item, (x, y) in zip(node_items, _layout(len(ids), links), strict=True):
+        for item, (x, y) in zip(node_items, spring_layout(len(ids), links), strict=True):
             item["x"], item["y"] = x, y
-    net = Network(height="80vh", width="100%", directed=True, heading=title)
-    # Our template replaces pyvis's, which links Bootstrap and vis from CDNs, shows the
-    # heading twice and, if any tooltip contains "href", sets tooltips with innerHTML.
-    net.templateEnv = _Templates(notice=notice)
-    net.path = "view.html"
-    net.options = options
-    # Filled in bulk: add_node checks each id against a list and add_edge checks both
-    # ends against the list of node ids, which is quadratic in the size of the view.
-    net.nodes, net.edges = node_items, edge_items
-    return net.generate_html()
+    shown_families = {item["family"] for item in node_items}
+    legend_styles = [styles[s] for s in _legend_order(styles) if s in shown_statuses]
+    predicates = sorted({e[1] for e in edges}, key=str)
+    return page_html(
+        title,
+        options,
+        node_items,
+        edge_items,
+        notice=notice,
+        zoom_labels=options is not LARGE_OPTIONS,
+        families=[f for f in FAMILIES if f.key in shown_families],
+        edge_legend=legend_styles,
+        background=[s for s in legend_styles if s.status and not s.quoted],
+        styles={s.status: s.item() for s in legend_styles},
+        claims=claims.items,
+        predicates={
+            str(p): {"name": describe.qname(p), "labels": _languages(describe.labels(p))}
+            for p in predicates
+        },
+    )
+
+
+class _ClaimTable:
+    """The claims a page shows, each once; nodes and edges refer to them by number."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, object]] = []
+        self._number: dict[Claim, int] = {}
+
+    def numbers(self, claims: Iterable[Claim]) -> list[int]:
+        found = []
+        for claim in sorted(set(claims)):
+            number = self._number.get(claim)
+            if number is None:
+                number = self._number[claim] = len(self.items)
+                self.items.append(
+                    {
+                        "statement": claim.statement,
+                        "status": claim.status,
+                        "statusName": claim.status_text,
+                        "quotes": list(claim.quotes),
+                        "comments": list(claim.comments),
+                        "source": claim.source,
+                    }
+                )
+            found.append(number)
+        return found
+
+
+def _languages(labels: Iterable[Literal]) -> list[list[str]]:
+    """Labels as [language, text] pairs ("" for a label without a language)."""
+    return [[label.language or "", str(label)] for label in labels]
+
+
+def _style_status(support: list[Claim], styles: dict[str, EdgeStyle]) -> str:
+    """The status an edge its claims support is drawn in: of the claims that quote a
+    source if any does, by name."""
+    return min((not styles[c.status].quoted, c.status_text, c.status) for c in support)[2]
+
+
+def _legend_order(styles: dict[str, EdgeStyle]) -> list[str]:
+    """Statuses whose claims quote a source first, then those that quote none, each by
+    name, then the edges that no claim supports."""
+    return sorted(styles, key=lambda s: (not s, not styles[s].quoted, styles[s].name))
 
 
 def _best_connected(
@@ -458,159 +456,3 @@ def _best_connected(
         degree[o] += 1
     kept = set(sorted(nodes, key=lambda n: (-degree[n], str(n)))[:keep])
     return kept, {e for e in edges if e[0] in kept and e[2] in kept}
-
-
-# --- the layout of a large view -------------------------------------------------------
-
-
-def _layout(count: int, links: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Pixel positions for count nodes joined by links: the same for the same input.
-
-    Linked nodes get a force-directed layout (_spring); nodes without links stand in
-    rows under it, in the order given, instead of being pushed out to a ring around it.
-    networkx's own layouts do not fit in the time a view has: its spring_layout took
-    2.5 s for 600 nodes (50 iterations) and 14 s for 2 iterations at 10,000, its
-    spectral_layout 1.8 s at 10,000, and forceatlas2 and kamada_kawai hold n-by-n
-    matrices; _spring takes about 0.05 s at either size.
-    """
-    import numpy as np  # only large views need it
-
-    src = np.fromiter((a for a, _ in links), dtype=np.intp, count=len(links))
-    dst = np.fromiter((b for _, b in links), dtype=np.intp, count=len(links))
-    degree = np.bincount(src, minlength=count) + np.bincount(dst, minlength=count)
-    linked = np.flatnonzero(degree)
-    lone = np.flatnonzero(degree == 0)
-    renumbered = np.zeros(count, dtype=np.intp)
-    renumbered[linked] = np.arange(linked.size)
-    z = np.zeros(count, dtype=complex)
-    z[linked] = _spring(linked.size, renumbered[src], renumbered[dst])
-    if lone.size:
-        left, right, top = -np.sqrt(lone.size) / 2, np.sqrt(lone.size) / 2, 0.0
-        if linked.size:
-            left, right = z[linked].real.min(), z[linked].real.max()
-            top = z[linked].imag.max() + 2  # y grows downwards on the canvas
-        row, column = np.divmod(np.arange(lone.size), max(1, int(right - left) + 1))
-        z[lone] = left + column + 1j * (top + row)
-    z = np.rint(z * _SPACING)
-    return list(zip(z.real.astype(int).tolist(), z.imag.astype(int).tolist(), strict=True))
-
-
-def _spring(count: int, src: NDArray[np.intp], dst: NDArray[np.intp]) -> NDArray[np.complex128]:
-    """Positions, as complex numbers, for count nodes joined by links src[i] -> dst[i].
-
-    Fruchterman-Reingold: springs along the links, every node pushing every other away,
-    a pull towards the centre, and moves that cool down step by step. The all-pairs push
-    is summed on a grid with FFTs, as particle-mesh simulations do, so a step costs
-    O(nodes + links) and not O(nodes squared).
-    """
-    import numpy as np
-
-    if count == 0:
-        return np.zeros(0, dtype=complex)
-    rng = np.random.default_rng(_LAYOUT_SEED)
-    radius = np.sqrt(count)  # of the disc the nodes fill, one unit apart
-    z = (rng.random(count) - 0.5 + 1j * (rng.random(count) - 0.5)) * 2 * radius
-    # The push on a node from one in a grid cell (i, j) away: unit vector / distance.
-    cells = 2 * _GRID  # padded, so that the FFT's wrap-around adds nothing
-    offset = np.fft.fftfreq(cells, 1 / cells)
-    dx, dy = np.meshgrid(offset, offset, indexing="ij")
-    distance2 = dx * dx + dy * dy
-    distance2[0, 0] = 1
-    push = np.fft.rfft2(dx / distance2), np.fft.rfft2(dy / distance2)
-    steps = int(np.clip(200_000 // count, 30, 150))
-    for step in np.linspace(radius / 5, radius / 5 / steps, steps):  # the most a node moves
-        left, bottom = z.real.min(), z.imag.min()
-        side = max(z.real.max() - left, z.imag.max() - bottom) / (_GRID - 1) + 1e-9
-        cell = ((z.real - left) / side).astype(np.intp) * cells
-        cell += ((z.imag - bottom) / side).astype(np.intp)
-        density = np.bincount(cell, minlength=cells * cells).reshape(cells, cells)
-        spectrum = np.fft.rfft2(density.astype(float))
-        across, down = (np.fft.irfft2(spectrum * p, s=density.shape).ravel() for p in push)
-        force = (across[cell] + 1j * down[cell]) / side
-        pull = z[dst] - z[src]
-        pull *= np.abs(pull)
-        force += np.bincount(src, pull.real, count) - np.bincount(dst, pull.real, count)
-        force += 1j * (np.bincount(src, pull.imag, count) - np.bincount(dst, pull.imag, count))
-        force -= z - z.mean()  # the pull towards the centre
-        length = np.abs(force)
-        z += force * (np.minimum(length, step) / np.maximum(length, 1e-9))
-    # Small parts that the push threw far out come back to the rim of the rest.
-    z -= np.median(z.real) + 1j * np.median(z.imag)
-    distance = np.abs(z)
-    rim = np.quantile(distance, 0.98) * 1.05
-    far = distance > rim
-    z[far] *= (rim + (distance[far] - rim) * 0.05) / distance[far]
-    return _spread(z)
-
-
-def _spread(z: NDArray[np.complex128], gap: float = 0.3) -> NDArray[np.complex128]:
-    """z with the nodes that share a square of side gap set around a circle in it.
-
-    The grid sums no push between nodes in one of its cells, so leaves of the same hub
-    can end up on one spot, where a node would hide the others.
-    """
-    import numpy as np
-
-    cell = np.floor(z.real / gap).astype(np.int64) << 32
-    cell += np.floor(z.imag / gap).astype(np.int64) & 0xFFFFFFFF
-    order = np.lexsort((np.arange(z.size), cell))  # by cell, then by node
-    first = np.flatnonzero(np.r_[True, cell[order][1:] != cell[order][:-1]])
-    size = np.diff(np.r_[first, z.size])
-    crowd = np.repeat(size, size)  # how many share each node's cell, in that order
-    place = np.arange(z.size) - np.repeat(first, size)
-    radius = gap * np.maximum(0.5, crowd / (2 * np.pi))
-    shared = crowd > 1
-    offset = radius * np.exp(2j * np.pi * place / crowd)
-    spread = z.copy()
-    spread[order[shared]] += offset[shared]
-    return spread
-
-
-class _Templates:
-    """Stands in for pyvis's Jinja environment (``net.templateEnv``) so that our page
-    template gets the view's own variables besides those ``generate_html`` passes."""
-
-    def __init__(self, **variables: object) -> None:
-        self.variables = variables
-
-    def get_template(self, name: str) -> _Template:
-        return _Template(_environment().get_template(name), self.variables)
-
-
-@dataclass(frozen=True)
-class _Template:
-    template: Template
-    variables: dict[str, object]
-
-    def render(self, **variables: object) -> str:
-        return self.template.render(**variables, **self.variables)
-
-
-def _vis_asset(name: str) -> Markup:
-    """A file of the newest vis-network the installed pyvis ships (9.1.2 in pyvis 0.3.2)."""
-    folders = (Path(pyvis.__file__).parent / "templates" / "lib").glob("vis-*")
-    newest = max(folders, key=lambda f: tuple(int(n) for n in re.findall(r"\d+", f.name)))
-    text = (newest / name).read_text(encoding="utf-8")
-    # The .map file is not inlined: drop the reference so no tool goes looking for it.
-    text = re.sub(r"^\s*/[/*][#@] sourceMappingURL=.*$", "", text, flags=re.M)
-    if "</script" in text.lower() or "</style" in text.lower():
-        raise ValueError(f"{name} cannot be inlined: it closes its own element")
-    return Markup(text)
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("graph", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-    )
-    # tojson sorts keys by default; the lists are built in a fixed order already, and
-    # sorting the keys of 30,000 items adds a sixth to the time of writing them.
-    env.policies["json.dumps_kwargs"] = {}
-    env.globals.update(
-        vis_js=_vis_asset("vis-network.min.js"),
-        vis_css=_vis_asset("vis-network.css"),
-        legend=FAMILIES,
-    )
-    return env

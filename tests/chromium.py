@@ -115,10 +115,15 @@ def instrument(page: str, probe: str) -> str:
 
 
 def run(
-    chromium: str, url: str, profile: Path, *, budget_ms: int = 20_000
+    chromium: str,
+    url: str,
+    profile: Path,
+    *,
+    budget_ms: int = 20_000,
+    screenshot: Path | None = None,
 ) -> tuple[str, str, float]:
-    """Chromium's --dump-dom of url, its log, and the seconds it ran; its whole process
-    group ends with it."""
+    """Chromium's --dump-dom of url (or, given screenshot, a PNG of the window written
+    there), its log, and the seconds it ran; its whole process group ends with it."""
     command = [
         chromium,
         "--headless",
@@ -138,7 +143,7 @@ def run(
         f"--virtual-time-budget={budget_ms}",
         "--enable-logging=stderr",
         "--v=0",
-        "--dump-dom",
+        "--dump-dom" if screenshot is None else f"--screenshot={screenshot}",
         url,
     ]
     started = time.perf_counter()

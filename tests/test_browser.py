@@ -2,8 +2,10 @@
 
 tests/chromium.py drives the browser. The small page's probe waits until the network is
 drawn and no node moves any more, hovers the node with the hostile label so vis-network
-shows its tooltip, and reports what it saw. The large page (more nodes than
-LAYOUT_THRESHOLD, so laid out here, without physics) must be drawn without errors.
+shows its tooltip, and reports what it saw. The evidence probe uses the page's filters
+and its panel as a reader does, and checks what they show against the page's own data.
+The large page (more nodes than LAYOUT_THRESHOLD, so laid out here, without physics)
+must be drawn without errors.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 import chromium
 import pytest
 from rdflib import RDFS, Graph, Literal
-from test_render import corporate_graph
+from test_render import PREFIXES, corporate_graph
 
-from graph.namespaces import KG, OA
+from graph.namespaces import KG, MG, OA
 from graph.render import LAYOUT_THRESHOLD, render_graph
 
 HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
@@ -24,14 +26,9 @@ HOSTILE_DE = "xAI <script>window.pwned=1</script>"
 HOSTILE_QUOTE = "</script><script>window.pwned=1</script>"
 HOSTILE_TITLE = 'Musk <img src=x onerror="window.pwned=1"> <script>window.pwned=1</script>'
 
-GRAPH = """
-@prefix mg: <https://w3id.org/muskgraph/ontology#> .
-@prefix kg: <https://w3id.org/muskgraph/id/> .
-@prefix oa: <http://www.w3.org/ns/oa#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-
+GRAPH = (
+    PREFIXES
+    + """
 mg:Company rdfs:subClassOf mg:Organization .
 mg:LaunchServices rdfs:subClassOf mg:BusinessLine .
 mg:AIModels rdfs:subClassOf mg:BusinessLine .
@@ -45,7 +42,16 @@ kg:grok a mg:AIModels ; rdfs:label "Grok"@en ; mg:operatedBy kg:xai .
 kg:claim a mg:Claim ; rdf:subject kg:grok ; rdf:predicate mg:operatedBy ; rdf:object kg:xai ;
     mg:status mg:ReportedByArticle ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote .
 kg:quote a oa:SpecificResource ; oa:hasSource kg:article ; oa:hasSelector kg:quote-text .
+kg:claim-feeds a mg:Claim ; rdf:subject kg:launch ; rdf:predicate mg:feeds ; rdf:object kg:grok ;
+    mg:status mg:BackgroundKnowledge ; prov:wasDerivedFrom kg:background ;
+    rdfs:comment "Rockets carry the satellites that the models run on." .
+kg:article rdfs:label "Der Artikel"@de , "The article"@en .
+kg:background rdfs:label "what everyone knows"@en .
+mg:operatedBy rdfs:label "operated by"@en , "betrieben von"@de .
+mg:ReportedByArticle skos:prefLabel "reported by the article"@en .
+mg:BackgroundKnowledge skos:prefLabel "background knowledge"@en .
 """
+)
 EXPECTED_NODES = 5  # elon-musk, spacex, xai, launch, grok
 EXPECTED_EDGES = 5
 LARGE_NODES = 2000  # 400 people, 1,600 companies
@@ -80,6 +86,7 @@ HOVER_PROBE = (
     report.edges = network.body.data.edges.length;
     report.drawnNodes = network.body.nodeIndices.length;
     report.paintedPixels = painted();
+    report.labelPixels = network.getScale() * network.body.nodes[HOSTILE_ID].options.font.size;
     report.steps.push("drawn");
     hover(0);
   }
@@ -112,6 +119,88 @@ HOVER_PROBE = (
 )
 
 
+# Reads the page's own data (not its script's variables), then uses the legend's filters
+# and the evidence panel and reports what is visible after each step.
+EVIDENCE_PROBE = (
+    """<script>
+(function () {"""
+    + chromium.PROBE_LIBRARY
+    + """
+  var report = {};
+  function read(id) { return JSON.parse(document.getElementById(id).textContent); }
+  function visible(items) {
+    return items.get({filter: function (item) { return !item.hidden; }});
+  }
+  function visibleEdges() { return visible(network.body.data.edges); }
+  function visibleNodes() { return visible(network.body.data.nodes); }
+  function drawn(items) {  // what vis-network itself will draw
+    return Object.keys(items).filter(function (id) { return !items[id].options.hidden; });
+  }
+  function click(selection) {
+    network.emit("click", {nodes: selection.nodes || [], edges: selection.edges || []});
+  }
+  function run() {
+    var styles = read("style-data"), claims = read("claim-data");
+    var pageNodes = read("node-data"), pageEdges = read("edge-data");
+    function statuses(edge) {
+      return (edge.claims || []).map(function (i) { return claims[i].status; });
+    }
+    var background = Object.keys(styles).filter(function (s) {
+      return s && !styles[s].quoted; });
+    function onlyBackground(edge) {
+      var found = statuses(edge);
+      return found.length > 0 && found.every(function (s) {
+        return background.indexOf(s) >= 0; });
+    }
+    report.hint = document.getElementById("hint").textContent;
+    report.background = background;
+    report.pageBackgroundEdges = pageEdges.filter(onlyBackground).length;
+    report.edgesBefore = visibleEdges().length;
+    var button = document.getElementById("hide-background");
+    report.button = button.textContent;
+    button.click();
+    var after = visibleEdges();
+    report.edgesAfterHiding = after.length;
+    report.visibleBackgroundEdges = after.filter(onlyBackground).length;
+    report.visibleInBackgroundStyle = after.filter(function (e) {
+      return background.indexOf(e.status) >= 0; }).length;
+    report.drawnEdgesAfterHiding = drawn(network.body.edges).length;
+    button.click();
+    report.edgesAfterShowing = visibleEdges().length;
+    var box = document.querySelector('#legend input[data-filter="family"][value="business-line"]');
+    box.checked = false;
+    box.dispatchEvent(new Event("change"));
+    var lines = {};
+    pageNodes.forEach(function (n) { if (n.family === "business-line") { lines[n.id] = 1; } });
+    report.businessLines = Object.keys(lines).length;
+    report.visibleLines = visibleNodes().filter(function (n) { return lines[n.id]; }).length;
+    report.edgesOfHiddenLines = visibleEdges().filter(function (e) {
+      return lines[e.from] || lines[e.to]; }).length;
+    report.drawnNodesWithoutLines = drawn(network.body.nodes).length;
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+    var panel = document.getElementById("panel");
+    click({nodes: [NODE_ID]});
+    report.nodePanel = panel.textContent;
+    report.nodePanelLangs = Array.prototype.map.call(
+      panel.querySelectorAll("[lang]"), function (e) { return e.lang; });
+    report.nodePanelMarkup = panel.querySelectorAll("img, script, a, iframe").length;
+    var edge = visibleEdges().filter(function (e) { return onlyBackground(e); })[0];
+    click({edges: [edge.id]});
+    report.edgePanel = panel.textContent;
+    report.pwned = typeof window.pwned === "undefined" ? null : String(window.pwned);
+    finish(report);
+  }
+  function start() {
+    try { run(); } catch (e) { report.error = String(e) + " " + e.stack; finish(report); }
+  }
+  if (document.body.hasAttribute("data-drawn")) { start(); }
+  else { document.addEventListener("networkdrawn", start); }
+})();
+</script>"""
+)
+
+
 def hostile_graph() -> Graph:
     graph = Graph().parse(data=GRAPH, format="turtle")
     graph.add((KG.xai, RDFS.label, Literal(HOSTILE_EN, lang="en")))
@@ -133,6 +222,13 @@ def report(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict
     page = render_graph(hostile_graph(), HOSTILE_TITLE)
     probe = HOVER_PROBE.replace("HOSTILE_ID", json.dumps(str(KG.xai)))
     return open_page(chromium_path, page, probe, tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def evidence_report(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    page = render_graph(hostile_graph(), HOSTILE_TITLE)
+    probe = EVIDENCE_PROBE.replace("NODE_ID", json.dumps(str(KG.xai)))
+    return open_page(chromium_path, page, probe, tmp_path_factory.mktemp("evidence"))
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +257,10 @@ def test_network_is_drawn(report):
     assert report["paintedPixels"] > 1000
 
 
+def test_node_labels_are_at_least_14_pixels_at_the_zoom_the_page_opens_with(report):
+    assert report["labelPixels"] >= 14
+
+
 def test_no_console_errors(report):
     assert report["problems"] == []
     assert report["console"] == []
@@ -176,6 +276,56 @@ def test_hostile_label_shows_as_text_and_does_not_run(report):
     assert report["tooltipElements"] == 0  # nothing below the one text box
     assert report["heading"] == HOSTILE_TITLE
     assert report["pageElements"] == 0
+
+
+def test_page_says_to_click_and_to_hover(evidence_report):
+    assert evidence_report.get("error") is None
+    assert evidence_report["hint"] == (
+        "Click a node or edge for its evidence; hover for a quick look."
+    )
+
+
+def test_hide_background_knowledge_hides_every_edge_that_rests_only_on_it(evidence_report):
+    assert evidence_report["background"] == [str(MG.BackgroundKnowledge)]
+    assert evidence_report["button"] == "Hide background knowledge"
+    assert evidence_report["pageBackgroundEdges"] == 1  # launch feeds grok
+    assert evidence_report["edgesBefore"] == EXPECTED_EDGES
+    assert evidence_report["edgesAfterHiding"] == EXPECTED_EDGES - 1
+    assert evidence_report["drawnEdgesAfterHiding"] == EXPECTED_EDGES - 1
+    assert evidence_report["visibleBackgroundEdges"] == 0
+    assert evidence_report["visibleInBackgroundStyle"] == 0
+    assert evidence_report["edgesAfterShowing"] == EXPECTED_EDGES  # a second click
+
+
+def test_filter_by_kind_hides_those_nodes_and_their_edges(evidence_report):
+    assert evidence_report["businessLines"] == 2  # launch, grok
+    assert evidence_report["visibleLines"] == 0
+    assert evidence_report["edgesOfHiddenLines"] == 0
+    assert evidence_report["drawnNodesWithoutLines"] == EXPECTED_NODES - 2
+
+
+def test_panel_shows_labels_type_claims_quotes_and_sources_as_text(evidence_report):
+    text = evidence_report["nodePanel"]
+    for expected in (HOSTILE_EN, HOSTILE_DE, "mg:Company", "reported by the article"):
+        assert expected in text
+    assert f"\u201e{HOSTILE_QUOTE}\u201c" in text
+    assert "Source: The article" in text
+    assert {"de", "en"} <= set(evidence_report["nodePanelLangs"])
+    assert evidence_report["nodePanelMarkup"] == 0
+    assert evidence_report["pwned"] is None
+
+
+def test_panel_shows_an_edges_background_claim_with_what_it_rests_on(evidence_report):
+    text = evidence_report["edgePanel"]
+    assert "Launch services \u2014 mg:feeds \u2192 Grok" in text
+    assert "background knowledge" in text
+    assert "Rockets carry the satellites that the models run on." in text
+    assert "Source: what everyone knows" in text
+
+
+def test_evidence_page_has_no_console_errors(evidence_report):
+    assert evidence_report["problems"] == []
+    assert evidence_report["console"] == []
 
 
 def test_large_page_is_drawn_from_fixed_positions_without_errors(large_report):

