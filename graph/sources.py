@@ -79,6 +79,12 @@ class Source(NamedTuple):
             return sharing(project, self.notice)
         return reading(project, self.build_again, self.notice)
 
+    def checking(self, what: str, work: Callable[[], T]) -> T:
+        """`work()`, the check of a query before any store is opened, under the time
+        limit: Oxigraph's syntax check runs the query on an empty store, which some
+        queries (a long chain of path steps) take minutes to do."""
+        return within(self.timeout, work, f"checking {what}", self.stop)
+
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
         """`work(engine)`; past the time limit, `stop` ends the process, or for rdflib's
         memory store (which a thread cannot stop) the child doing the work is killed."""

@@ -92,3 +92,16 @@ def test_queries_within_the_bounds_run(cli) -> None:
     nested = "SELECT * WHERE { FILTER(" + "(" * 20 + "true" + ")" * 20 + ") }"
     result = cli("query", "-e", nested, "-f", "csv")
     assert result.exit_code == 0, result.output
+
+
+def test_the_time_limit_covers_the_check_before_the_store_is_opened(tmp_path) -> None:
+    """Oxigraph's syntax check runs the query on an empty store: a long chain of path
+    steps takes it minutes, which --timeout must cut short too."""
+    project = copy_project(tmp_path / "project")
+    chain = "/".join(["<urn:p>"] * 900)
+    args = ["query", "-e", f"SELECT * WHERE {{ ?s {chain} ?o }}", "--timeout", "2"]
+    result = run_muskgraph(project, args, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        "Error: checking the query <inline> was stopped after 2 s (raise the limit with --timeout)"
+    ]

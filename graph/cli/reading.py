@@ -96,7 +96,10 @@ def query(
     text = QueryText(expression, "<inline>") if expression else resolve(project, reference)
     # Parses are remembered beside the project's store; files and endpoints leave out/ alone.
     memory = None if source.data or source.endpoint else project.out_dir / SANDBOX_MEMORY
-    request = prepare(text, _params(params), allow_service, memory)
+    bound = _params(params)
+    request = source.checking(
+        f"the query {text.origin}", lambda: prepare(text, bound, allow_service, memory)
+    )
     fmt = fmt or ("ttl" if request.gives_graph else "table")
     check_format(request.shape.form, fmt)
 
@@ -241,7 +244,11 @@ def render(
     chosen = () if query_ref else views or VIEWS
     if output and len(chosen) > 1:
         raise click.UsageError("-o writes one view: choose it with --view")
-    request = prepare(resolve(project, query_ref)) if query_ref else None
+    request = (
+        source.checking(f"the query {query_ref}", lambda: prepare(resolve(project, query_ref)))
+        if query_ref
+        else None
+    )
     if request and not request.gives_graph:
         raise click.UsageError(
             f"{request.query.origin}: --query needs a CONSTRUCT or DESCRIBE query"
