@@ -286,3 +286,20 @@ def test_checking_loaded_graphs_shows_no_traceback(project_copy, tmp_path) -> No
         "project: conforms",
         summary(labels, "conforms"),
     ]
+
+
+def test_a_date_without_its_calendar_does_not_conform(cli, project_copy: Path) -> None:
+    """OWL-Time: every date description names exactly one temporal reference system."""
+    background = project_copy / "seeds" / "background.ttl"
+    text = background.read_text(encoding="utf-8")
+    fact = "kg:time-ipo-date time:hasTRS <http://www.opengis.net/def/uom/ISO-8601/0/Gregorian> .\n"
+    assert fact in text
+    background.write_text(text.replace(fact, ""), encoding="utf-8")
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert re.search(
+        r"^project: Violation: kg:time-ipo-date time:hasTRS: A date description names "
+        r"exactly one temporal reference system",
+        result.stdout,
+        re.MULTILINE,
+    ), result.stdout
