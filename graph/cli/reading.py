@@ -22,9 +22,13 @@ from graph.project import Project
 if TYPE_CHECKING:
     from graph.sources import Source
 
-VIEWS = ("graph", "vertical")
+VIEWS = ("graph", "vertical", "timeline")
 SANDBOX_MEMORY = "sandbox.json"
-VIEW_FILES = {"graph": "muskgraph.html", "vertical": "vertical-integration.html"}
+VIEW_FILES = {
+    "graph": "muskgraph.html",
+    "vertical": "vertical-integration.html",
+    "timeline": "timeline.html",
+}
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -208,7 +212,9 @@ def paths(
     "views",
     type=click.Choice(VIEWS),
     multiple=True,
-    help="Which view to draw: the whole graph, the vertical integration (default: both).",
+    metavar="VIEW",
+    help="Which view to draw: graph (the whole graph), vertical (the vertical integration), "
+    "timeline (the events in order); default: all three.",
 )
 @click.option("-q", "--query", "query_ref", help="Draw the graph a CONSTRUCT query returns.")
 @click.option(
@@ -234,6 +240,7 @@ def render(
     Examples:
       muskgraph render
       muskgraph render --view vertical -o vertical.html
+      muskgraph render --view timeline
       muskgraph render --query control-graph
     """
     from graph.atomic import write_atomic
@@ -266,14 +273,12 @@ def render(
             )
             return {output or project.out_dir / f"{name}.html": page}
         union = engine.union()
-        pages = {}
-        for view in chosen:
-            pages[output or project.out_dir / VIEW_FILES[view]] = (
-                draw.render_graph(union, "muskgraph: the whole graph")
-                if view == "graph"
-                else draw.vertical_integration_view(union)
-            )
-        return pages
+        views = {
+            "graph": lambda: draw.render_graph(union, "muskgraph: the whole graph"),
+            "vertical": lambda: draw.vertical_integration_view(union),
+            "timeline": lambda: draw.timeline_view(union),
+        }
+        return {output or project.out_dir / VIEW_FILES[view]: views[view]() for view in chosen}
 
     for path, html in source.run(project, "rendering", work).items():
         write_atomic(path, html.encode("utf-8"))
