@@ -44,6 +44,7 @@ __all__ = [
     "FAMILIES",
     "LAYOUT_THRESHOLD",
     "MAX_NODES",
+    "paths_view",
     "render_construct",
     "render_graph",
     "timeline_view",
@@ -167,6 +168,27 @@ def vertical_integration_view(graph: Triples) -> str:
         MAX_NODES,
         terms,
         arrange=functools.partial(_flow, MG.feeds),
+    )
+
+
+@_gc_paused
+def paths_view(
+    graph: Triples, routes: Iterable[Iterable[tuple[URIRef, URIRef]]], title: str, notice: str = ""
+) -> str:
+    """The mg:feeds hops of routes (each a list of (from, to) hops) left to right, hop by
+    hop, each hop's edge with the claims that support it."""
+    index = Index(graph)
+    hops = {hop for route in routes for hop in route}
+    return _page(
+        index,
+        _Terms(index),
+        title,
+        {node for hop in hops for node in hop},
+        {(a, MG.feeds, b) for a, b in hops},
+        (),
+        MAX_NODES,
+        functools.partial(_flow, MG.feeds),
+        notice,
     )
 
 

@@ -7,6 +7,7 @@ import json
 
 import chromium
 import pytest
+import test_render
 from rdflib import RDFS, Graph, Literal
 from rdflib.namespace import TIME
 from test_browser import chromium_path, open_page  # noqa: F401 (a fixture)
@@ -15,7 +16,6 @@ from test_render import (
     HOSTILE_EN,
     PREFIXES,
     network_data,
-    test_page_loads_nothing_from_the_network,
 )
 
 from graph.namespaces import KG, MG
@@ -119,7 +119,7 @@ def test_hostile_labels_reach_the_timeline_only_as_data():
 
 
 def test_timeline_loads_nothing_from_the_network(page):
-    test_page_loads_nothing_from_the_network(page)
+    test_render.test_page_loads_nothing_from_the_network(page)
 
 
 def test_render_writes_the_timeline_alone_or_with_the_other_views(cli, project_copy):
@@ -134,34 +134,9 @@ def test_render_writes_the_timeline_alone_or_with_the_other_views(cli, project_c
     }
 
 
-# Waits for the network, clicks (through vis-network's API) the X-xAI merger and reports
-# what the panel then shows.
-CLICK_PROBE = (
-    """<script>
-(function () {"""
-    + chromium.PROBE_LIBRARY
-    + """
-  var report = {};
-  function run() {
-    try {
-      report.drawnNodes = network.body.nodeIndices.length;
-      report.paintedPixels = painted();
-      network.selectNodes([EVENT_ID]);
-      network.emit("click", {nodes: network.getSelectedNodes(), edges: []});
-      report.panel = document.getElementById("panel").textContent;
-    } catch (e) { report.error = String(e) + " " + e.stack; }
-    finish(report);
-  }
-  if (document.body.hasAttribute("data-drawn")) { run(); }
-  else { document.addEventListener("networkdrawn", run); }
-})();
-</script>"""
-)
-
-
 @pytest.fixture(scope="module")
 def click_report(chromium_path, page, tmp_path_factory) -> dict:  # noqa: F811
-    probe = CLICK_PROBE.replace("EVENT_ID", json.dumps(str(ORDER[0])))
+    probe = chromium.click_probe(f"network.selectNodes([{json.dumps(str(ORDER[0]))}]);")
     return open_page(chromium_path, page, probe, tmp_path_factory.mktemp("timeline"))
 
 
