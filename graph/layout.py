@@ -3,7 +3,8 @@
 Small views leave their layout to vis-network's physics. A view of many nodes gets fixed
 positions from :func:`spring_layout` (vis-network's physics never settles at 10,000
 nodes); a view of a chain of steps (business lines that feed one another) gets them from
-:func:`flow_layout`, left to right, so that the page reads as the flow it shows.
+:func:`flow_layout`, left to right, so that the page reads as the flow it shows; a
+timeline gets them from :func:`timeline_layout`, its times left to right along one axis.
 """
 
 from __future__ import annotations
@@ -76,6 +77,37 @@ def flow_layout(
         left = round(sum(wanted) / len(wanted))
         x = left if x is None else max(left, x + _STEP * 2 // 3)
         positions[node] = (x, below)
+    return positions
+
+
+def timeline_layout(
+    times: list[str], order: Iterable[tuple[str, str]], at: dict[str, str]
+) -> dict[str, tuple[int, int]]:
+    """Pixel positions for times and the events at them: the times that order (earlier,
+    later) pairs reach left to right along one axis, each a step after those before it,
+    with the events at each time (at: event -> time) in a column under it; the times no
+    pair reaches, with their events, in a row of their own below the axis.
+    """
+    order = list(order)
+    axis = flow_layout([], order, [])
+    under: dict[str, list[str]] = {}
+    for event in sorted(at):
+        under.setdefault(at[event], []).append(event)
+    positions: dict[str, tuple[int, int]] = {}
+    columns: dict[int, list[str]] = {}
+    for time in sorted(axis, key=lambda t: (axis[t][1], t)):
+        columns.setdefault(axis[time][0], []).append(time)
+    for x, column in columns.items():
+        y = 0
+        for time in column:
+            for node in (time, *under.get(time, [])):
+                positions[node] = (x, y)
+                y += _ROW
+    apart = sorted(t for t in times if t not in axis)
+    below = max((y for _, y in positions.values()), default=0) + 2 * _ROW
+    for step, time in enumerate(apart):
+        for row, node in enumerate((time, *under.get(time, []))):
+            positions[node] = (step * _STEP, below + row * _ROW)
     return positions
 
 

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from rdflib import OWL, RDF, RDFS, SDO, SKOS, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, TIME
 from rdflib.term import Node
 
 from graph.describe import Claim, Describer, Index, Triples, triples_of
-from graph.layout import flow_layout, spring_layout
+from graph.layout import flow_layout, spring_layout, timeline_layout
 from graph.namespaces import MG, OA
 from graph.page import page_html
 from graph.style import (
@@ -37,13 +37,17 @@ from graph.style import (
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+#: Sets the positions of a view's node items, given them and the edge items.
+_Arrange = Callable[[list[dict], list[dict]], None]
 
 __all__ = [
     "FAMILIES",
     "LAYOUT_THRESHOLD",
     "MAX_NODES",
+    "paths_view",
     "render_construct",
     "render_graph",
+    "timeline_view",
     "vertical_integration_view",
 ]
 
@@ -163,8 +167,96 @@ def vertical_integration_view(graph: Triples) -> str:
         {MG.feeds, MG.operatedBy},
         MAX_NODES,
         terms,
-        flow=MG.feeds,
+        arrange=functools.partial(_flow, MG.feeds),
     )
+
+
+@_gc_paused
+def paths_view(
+    graph: Triples, routes: Iterable[Iterable[tuple[URIRef, URIRef]]], title: str, notice: str = ""
+) -> str:
+    """The mg:feeds hops of routes (each a list of (from, to) hops) left to right, hop by
+    hop, each hop's edge with the claims that support it."""
+    index = Index(graph)
+    hops = {hop for route in routes for hop in route}
+    return _page(
+        index,
+        _Terms(index),
+        title,
+        {node for hop in hops for node in hop},
+        {(a, MG.feeds, b) for a, b in hops},
+        (),
+        MAX_NODES,
+        functools.partial(_flow, MG.feeds),
+        notice,
+    )
+
+
+@_gc_paused
+def timeline_view(graph: Triples) -> str:
+    """The events with a time (time:hasTime), each under its time, and the times left to
+    right in the order time:before gives. A time reads as the source gives it: its
+    mg:relativeTime ("im letzten Jahr"), else the German label of its date, after "etwa"
+    and marked approximate where mg:approximate says so; never a date the graph lacks.
+    Times that no time:before orders stand apart, below, and the page says so."""
+    index = Index(graph)
+    terms = _Terms(index)
+    at = {
+        event: time
+        for event, time in index.pairs(TIME.hasTime)
+        if terms.is_node(event) and terms.is_node(time)
+    }
+    times = set(at.values())
+    order = [(a, b) for a, b in index.pairs(TIME.before) if a in times and b in times]
+    words = {str(time): _time_words(index, time) for time in times}
+    ordered = {str(t) for pair in order for t in pair}
+    apart = sorted(words[t] for t in words if t not in ordered)
+    notice = (
+        "No source orders these times, so they stand apart, below the timeline: " + "; ".join(apart)
+        if apart
+        else ""
+    )
+
+    def arrange(node_items: list[dict], edge_items: list[dict]) -> None:
+        positions = timeline_layout(
+            sorted(words),
+            [(str(a), str(b)) for a, b in order],
+            {str(event): str(time) for event, time in at.items()},
+        )
+        for item in node_items:
+            item["x"], item["y"] = positions[item["id"]]
+            if item["id"] in words:
+                item["label"] = words[item["id"]]
+
+    return _facts_page(
+        index,
+        "Timeline: the events in the order the sources give",
+        set(at) | times,
+        {TIME.hasTime, TIME.before},
+        MAX_NODES,
+        terms,
+        arrange=arrange,
+        notice=notice,
+    )
+
+
+def _time_words(index: Index, time: Node) -> str:
+    """How the source gives a time: see timeline_view."""
+    relative = [str(o) for o in index.objects(time, MG.relativeTime) if isinstance(o, Literal)]
+    approximate = any(o == Literal(True) for o in index.objects(time, MG.approximate))
+    dates = [
+        str(label)
+        for date in index.objects(time, TIME.inDateTime)
+        for label in index.objects(date, RDFS.label)
+        if isinstance(label, Literal) and label.language == "de"
+    ]
+    if relative:
+        text = " / ".join(sorted(relative))
+    elif dates:
+        text = ("etwa " if approximate else "") + " / ".join(sorted(dates))
+    else:
+        text = Describer(index).label(time)
+    return f"{text} (approximate)" if approximate else text
 
 
 @_gc_paused
@@ -254,7 +346,8 @@ def _facts_page(
     predicates: set[URIRef] | None,
     max_nodes: int,
     terms: _Terms | None = None,
-    flow: URIRef | None = None,
+    arrange: _Arrange | None = None,
+    notice: str = "",
 ) -> str:
     terms = terms or _Terms(index)
     not_facts = terms.not_facts
@@ -286,7 +379,7 @@ def _facts_page(
         nodes = typed | subjects | {o for _, _, o in edges}
         if only is not None:
             nodes &= only
-    return _page(index, terms, title, nodes, edges, values, max_nodes, flow)
+    return _page(index, terms, title, nodes, edges, values, max_nodes, arrange, notice)
 
 
 # --- the page -------------------------------------------------------------------------
@@ -300,16 +393,18 @@ def _page(
     edges: set[tuple[URIRef, URIRef, URIRef]],
     values: Iterable[tuple[Node, Node, Node]],
     max_nodes: int,
-    flow: URIRef | None = None,
+    arrange: _Arrange | None = None,
+    notice: str = "",
 ) -> str:
-    """The page of the view; flow, a predicate whose edges the view lays out as a flow."""
+    """The page of the view; arrange, if given, sets the positions of its nodes (from
+    the node and edge items), and the view has no physics."""
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
-    notice = ""
     if len(nodes) > max_nodes:
         total = len(nodes)
         nodes, edges = _best_connected(nodes, edges, max_nodes)
-        notice = f"Showing {len(nodes):,} of {total:,} nodes: those with the most edges."
+        cut = f"Showing {len(nodes):,} of {total:,} nodes: those with the most edges."
+        notice = f"{cut} {notice}" if notice else cut
     describe = Describer(index)
     styles = edge_styles((status, *about) for status, about in describe.statuses().items())
     claims = _ClaimTable()
@@ -366,14 +461,9 @@ def _page(
         bends[pair] = bent + 1
         edge_items.append(item)
     options = OPTIONS
-    if flow is not None:
+    if arrange is not None:
         options = FLOW_OPTIONS
-        ends = [(e["from"], e["to"], e["predicate"] == str(flow)) for e in edge_items]
-        positions = flow_layout(
-            ids, [(a, b) for a, b, along in ends if along], [(a, b) for a, b, on in ends if not on]
-        )
-        for item in node_items:
-            item["x"], item["y"] = positions[item["id"]]
+        arrange(node_items, edge_items)
     elif len(node_items) > LAYOUT_THRESHOLD:
         options = LARGE_OPTIONS
         position = {node_id: i for i, node_id in enumerate(ids)}
@@ -400,6 +490,18 @@ def _page(
             for p in predicates
         },
     )
+
+
+def _flow(flow: URIRef, node_items: list[dict], edge_items: list[dict]) -> None:
+    """Positions from flow_layout: the flow edges left to right, the rest under them."""
+    ends = [(e["from"], e["to"], e["predicate"] == str(flow)) for e in edge_items]
+    positions = flow_layout(
+        [item["id"] for item in node_items],
+        [(a, b) for a, b, along in ends if along],
+        [(a, b) for a, b, along in ends if not along],
+    )
+    for item in node_items:
+        item["x"], item["y"] = positions[item["id"]]
 
 
 class _ClaimTable:

@@ -98,6 +98,37 @@ DRAWN_PROBE = (
 )
 
 
+def click_probe(select: str) -> str:
+    """A probe that waits for the network, runs select (JavaScript statements that
+    select nodes or edges of `network` through vis-network's API), clicks the selection
+    as a reader does and reports what was drawn and what the evidence panel then shows."""
+    return (
+        """<script>
+(function () {"""
+        + PROBE_LIBRARY
+        + """
+  var report = {};
+  function run() {
+    try {
+      report.drawnNodes = network.body.nodeIndices.length;
+      report.paintedPixels = painted();
+"""
+        + select
+        + """
+      network.emit("click", {nodes: network.getSelectedNodes(),
+                             edges: network.getSelectedEdges()});
+      report.panel = document.getElementById("panel").textContent;
+      report.pwned = typeof window.pwned === "undefined" ? null : String(window.pwned);
+    } catch (e) { report.error = String(e) + " " + e.stack; }
+    finish(report);
+  }
+  if (document.body.hasAttribute("data-drawn")) { run(); }
+  else { document.addEventListener("networkdrawn", run); }
+})();
+</script>"""
+    )
+
+
 class ChromiumError(Exception):
     """Chromium failed, hung, or the probe wrote nothing."""
 

@@ -22,9 +22,13 @@ from graph.project import Project
 if TYPE_CHECKING:
     from graph.sources import Source
 
-VIEWS = ("graph", "vertical")
+VIEWS = ("graph", "vertical", "timeline")
 SANDBOX_MEMORY = "sandbox.json"
-VIEW_FILES = {"graph": "muskgraph.html", "vertical": "vertical-integration.html"}
+VIEW_FILES = {
+    "graph": "muskgraph.html",
+    "vertical": "vertical-integration.html",
+    "timeline": "timeline.html",
+}
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -208,9 +212,19 @@ def paths(
     "views",
     type=click.Choice(VIEWS),
     multiple=True,
-    help="Which view to draw: the whole graph, the vertical integration (default: both).",
+    metavar="VIEW",
+    help="Which view to draw: graph (the whole graph), vertical (the vertical integration), "
+    "timeline (the events in order); default: all three.",
 )
 @click.option("-q", "--query", "query_ref", help="Draw the graph a CONSTRUCT query returns.")
+@click.option(
+    "--paths",
+    "ends",
+    nargs=2,
+    metavar="START END",
+    help="Draw the mg:feeds paths from START to END (as `paths` finds them, at most "
+    "--max-rows), hop by hop; default file: out/paths.html.",
+)
 @click.option(
     "-o",
     "--output",
@@ -223,6 +237,7 @@ def render(
     project: Project,
     views: tuple[str, ...],
     query_ref: str | None,
+    ends: tuple[str, str] | None,
     output: Path | None,
     source: Source,
 ) -> None:
@@ -234,14 +249,16 @@ def render(
     Examples:
       muskgraph render
       muskgraph render --view vertical -o vertical.html
+      muskgraph render --view timeline
       muskgraph render --query control-graph
+      muskgraph render --paths kg:rockets kg:ai-chatbots
     """
     from graph.atomic import write_atomic
     from graph.query import prepare, resolve
 
-    if query_ref and views:
-        raise click.UsageError("--query and --view exclude each other")
-    chosen = () if query_ref else views or VIEWS
+    if sum(map(bool, (query_ref, views, ends))) > 1:
+        raise click.UsageError("--query, --view and --paths exclude each other")
+    chosen = () if query_ref or ends else views or VIEWS
     if output and len(chosen) > 1:
         raise click.UsageError("-o writes one view: choose it with --view")
     request = (
@@ -265,16 +282,47 @@ def render(
                 drawn, request.query.title or name, schema=ontology_triples(engine)
             )
             return {output or project.out_dir / f"{name}.html": page}
-        union = engine.union()
-        pages = {}
-        for view in chosen:
-            pages[output or project.out_dir / VIEW_FILES[view]] = (
-                draw.render_graph(union, "muskgraph: the whole graph")
-                if view == "graph"
-                else draw.vertical_integration_view(union)
+        if ends:
+            return _paths_page(
+                engine, ends, source.max_rows, output or project.out_dir / "paths.html"
             )
-        return pages
+        union = engine.union()
+        views = {
+            "graph": lambda: draw.render_graph(union, "muskgraph: the whole graph"),
+            "vertical": lambda: draw.vertical_integration_view(union),
+            "timeline": lambda: draw.timeline_view(union),
+        }
+        return {output or project.out_dir / VIEW_FILES[view]: views[view]() for view in chosen}
 
-    for path, html in source.run(project, "rendering", work).items():
+    pages = source.run(project, "rendering", work)
+    if ends and not pages:
+        click.echo(f"no path from {ends[0]} to {ends[1]}", err=True)
+        sys.exit(1)
+    for path, html in pages.items():
         write_atomic(path, html.encode("utf-8"))
         click.echo(f"wrote {shown(path)}", err=True)
+
+
+def _paths_page(engine, ends: tuple[str, str], max_rows: int, output: Path) -> dict[Path, str]:
+    """The page of the mg:feeds paths between ends (at most max_rows, 0: all), under the
+    file name output; none if there is no path."""
+    from itertools import islice
+
+    from rdflib import URIRef
+
+    from graph import render as draw
+    from graph.names import find_node
+    from graph.paths import feed_paths, feeds_network
+
+    first, last = (find_node(engine, name) for name in ends)
+    found = feed_paths(feeds_network(engine), first, last)
+    routes = list(islice(found, max_rows or None))
+    if not routes:
+        return {}
+    notice = ""
+    if max_rows and next(found, None) is not None:
+        notice = f"Showing the first {len(routes):,} paths; more exist (raise --max-rows)."
+    hops = [[(URIRef(h.source.value), URIRef(h.target.value)) for h in route] for route in routes]
+    title = f"Paths from {ends[0]} to {ends[1]}, hop by hop"
+    page = draw.paths_view(engine.union(), hops, title, notice)
+    return {output: page}
