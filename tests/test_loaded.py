@@ -228,3 +228,24 @@ def test_a_build_whose_last_writes_fail_replaces_no_output(cli, project_copy, mo
         f"Error: {project_copy / 'out' / 'muskgraph.nt'}: cannot write: No space left on device"
     )
     assert leftovers(project_copy / "out") == []
+
+
+def store_files(project: Path) -> int:
+    """The sorted files the store is made of: each bulk load adds its own until merged."""
+    return len(list((project / "out" / "store").glob("*.sst")))
+
+
+def test_a_load_and_a_rebuild_leave_the_store_compacted(cli, project_copy, tmp_path) -> None:
+    import pyoxigraph as ox
+
+    from benchmarks.generate import write
+
+    data = tmp_path / "generated.nt"
+    write(data, 20_000)
+    for command in (("load", str(data)), ("load", str(data)), ("build",)):
+        assert cli(*command).exit_code == 0
+        after = store_files(project_copy)
+        store = ox.Store(str(project_copy / "out" / "store"))
+        store.optimize()
+        del store
+        assert store_files(project_copy) == after, command  # nothing was left to merge
