@@ -249,3 +249,35 @@ def test_a_load_and_a_rebuild_leave_the_store_compacted(cli, project_copy, tmp_p
         store.optimize()
         del store
         assert store_files(project_copy) == after, command  # nothing was left to merge
+
+
+EVERY_TRIPLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+EVERY_TRIPLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+NO_LIMITS = ("--max-rows", "0", "--timeout", "0")
+LIMITS = ("--max-rows", "10000000", "--timeout", "3600")
+
+
+def test_an_answer_without_limits_is_written_as_it_comes(cli, tmp_path) -> None:
+    import tracemalloc
+
+    from benchmarks.generate import write
+
+    data = tmp_path / "generated.nt"
+    write(data, 50_000)
+    assert cli("load", str(data)).exit_code == 0
+    answers = {}
+    for fmt, text in (("csv", EVERY_TRIPLE), ("ttl", EVERY_TRIPLE_GRAPH)):
+        for name, limits in (("limited", LIMITS), ("streamed", NO_LIMITS)):
+            output = tmp_path / f"{name}.{fmt}"
+            tracemalloc.start()
+            result = cli("query", "-e", text, "--format", fmt, *limits, "-o", str(output))
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            assert result.exit_code == 0, result.output
+            answers[name, fmt] = output.read_bytes(), peak
+        (limited, held), (streamed, streamed_peak) = (
+            answers["limited", fmt],
+            answers["streamed", fmt],
+        )
+        assert streamed == limited and len(streamed) > 1_000_000
+        assert held > len(limited) > 4 * streamed_peak, (fmt, held, streamed_peak)
