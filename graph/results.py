@@ -12,6 +12,7 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -80,6 +81,19 @@ def format_answer(answer: Answer, fmt: str, max_rows: int = 0, width: int = TABL
     if fmt == "table":
         return table(answer.variables, rows, width).encode("utf-8")
     return WRITERS[fmt](answer.variables, rows).encode("utf-8")
+
+
+def write_answer(answer: Answer, fmt: str, stream: BinaryIO, width: int = TABLE_WIDTH) -> None:
+    """An answer in the format `fmt`, with no row limit, written into `stream`: CSV rows
+    and graphs as they come, the same bytes `format_answer` gives; other formats whole."""
+    check_format(answer.form, fmt)
+    if answer.form == "CONSTRUCT":
+        triples = (ox.Triple(*(to_oxigraph(term) for term in t)) for t in answer.triples())
+        ox.serialize(triples, stream, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
+    elif answer.form == "SELECT" and fmt == "csv" and hasattr(answer, "write_csv"):
+        answer.write_csv(stream)
+    else:
+        stream.write(format_answer(answer, fmt, 0, width))
 
 
 def _boolean(value: bool, fmt: str) -> str:

@@ -228,3 +228,56 @@ def test_a_build_whose_last_writes_fail_replaces_no_output(cli, project_copy, mo
         f"Error: {project_copy / 'out' / 'muskgraph.nt'}: cannot write: No space left on device"
     )
     assert leftovers(project_copy / "out") == []
+
+
+def store_files(project: Path) -> int:
+    """The sorted files the store is made of: each bulk load adds its own until merged."""
+    return len(list((project / "out" / "store").glob("*.sst")))
+
+
+def test_a_load_and_a_rebuild_leave_the_store_compacted(cli, project_copy, tmp_path) -> None:
+    import pyoxigraph as ox
+
+    from benchmarks.generate import write
+
+    data = tmp_path / "generated.nt"
+    write(data, 20_000)
+    for command in (("load", str(data)), ("load", str(data)), ("build",)):
+        assert cli(*command).exit_code == 0
+        after = store_files(project_copy)
+        store = ox.Store(str(project_copy / "out" / "store"))
+        store.optimize()
+        del store
+        assert store_files(project_copy) == after, command  # nothing was left to merge
+
+
+EVERY_TRIPLE = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+EVERY_TRIPLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+NO_LIMITS = ("--max-rows", "0", "--timeout", "0")
+LIMITS = ("--max-rows", "10000000", "--timeout", "3600")
+
+
+def test_an_answer_without_limits_is_written_as_it_comes(cli, tmp_path) -> None:
+    import tracemalloc
+
+    from benchmarks.generate import write
+
+    data = tmp_path / "generated.nt"
+    write(data, 50_000)
+    assert cli("load", str(data)).exit_code == 0
+    answers = {}
+    for fmt, text in (("csv", EVERY_TRIPLE), ("ttl", EVERY_TRIPLE_GRAPH)):
+        for name, limits in (("limited", LIMITS), ("streamed", NO_LIMITS)):
+            output = tmp_path / f"{name}.{fmt}"
+            tracemalloc.start()
+            result = cli("query", "-e", text, "--format", fmt, *limits, "-o", str(output))
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            assert result.exit_code == 0, result.output
+            answers[name, fmt] = output.read_bytes(), peak
+        (limited, held), (streamed, streamed_peak) = (
+            answers["limited", fmt],
+            answers["streamed", fmt],
+        )
+        assert streamed == limited and len(streamed) > 1_000_000
+        assert held > len(limited) > 4 * streamed_peak, (fmt, held, streamed_peak)

@@ -107,12 +107,18 @@ def to_stdout(write: Callable[[BinaryIO], T]) -> T | None:
 
 def emit(data: bytes, output: Path | None) -> None:
     """Write to a file atomically, or to standard output for `-` or no file."""
-    if output is None or str(output) == "-":
-        to_stdout(lambda stream: stream.write(data))
-        return
-    from graph.atomic import write_atomic
+    emit_with(lambda stream: stream.write(data), output)
 
-    write_atomic(output, data)
+
+def emit_with(write: Callable[[BinaryIO], object], output: Path | None) -> None:
+    """Let `write` fill a file atomically, or standard output for `-` or no file."""
+    if output is None or str(output) == "-":
+        to_stdout(write)
+        return
+    from graph.atomic import atomic_writer
+
+    with atomic_writer(output) as file:
+        write(file)
     click.echo(f"wrote {output}", err=True)
 
 

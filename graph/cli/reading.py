@@ -10,6 +10,7 @@ import click
 
 from graph.cli.common import (
     emit,
+    emit_with,
     output_option,
     pass_project,
     shown,
@@ -93,7 +94,7 @@ def query(
       muskgraph query control --data registry.nt --data news.ttl
     """
     from graph.query import QueryText, execute, mistaken_names, prepare, resolve
-    from graph.results import check_format, format_answer
+    from graph.results import check_format, format_answer, write_answer
 
     if (reference is None) == (expression is None):
         raise click.UsageError("give a query NAME, FILE or `-`, or -e TEXT (one of them)")
@@ -107,13 +108,24 @@ def query(
     fmt = fmt or ("ttl" if request.gives_graph else "table")
     check_format(request.shape.form, fmt)
 
-    def work(engine) -> bytes:
-        answer = format_answer(execute(engine, request), fmt, source.max_rows, table_width())
+    def warn(engine) -> None:
         for warning in mistaken_names(engine, request):
             click.echo(warning, err=True)
+
+    def work(engine) -> bytes:
+        answer = format_answer(execute(engine, request), fmt, source.max_rows, table_width())
+        warn(engine)
         return answer
 
-    emit(source.run(project, f"the query {text.origin}", work), output)
+    def streamed(engine) -> None:  # no limit asks for the whole answer before writing
+        answer = execute(engine, request)
+        emit_with(lambda stream: write_answer(answer, fmt, stream, table_width()), output)
+        warn(engine)
+
+    if source.max_rows == 0 and source.timeout == 0:
+        source.run(project, f"the query {text.origin}", streamed)
+    else:
+        emit(source.run(project, f"the query {text.origin}", work), output)
     if memory:
         from graph.sandbox import remember
 

@@ -63,7 +63,7 @@ class OxigraphAnswer(Answer):
     def csv(self, max_rows: int) -> bytes | None:
         """The rows as SPARQL CSV, written by Oxigraph itself (no Python object per row),
         or None once there are more than `max_rows` (0: no limit)."""
-        output = _RowLimit(max_rows)
+        output = _RowLimit(max_rows) if max_rows else io.BytesIO()  # no limit: no count
         with answering(self._origin, (ValueError, RuntimeError)):
             try:
                 self._result.serialize(output, format=ox.QueryResultsFormat.CSV)
@@ -72,6 +72,11 @@ class OxigraphAnswer(Answer):
                     return None
                 raise
         return output.getvalue()
+
+    def write_csv(self, stream: IO[bytes]) -> None:
+        """The rows as SPARQL CSV, written by Oxigraph into `stream` as they come."""
+        with answering(self._origin, (ValueError, RuntimeError)):
+            self._result.serialize(stream, format=ox.QueryResultsFormat.CSV)
 
     def rows(self) -> Iterator[tuple[Term | None, ...]]:
         with answering(self._origin, (OSError, ValueError, RuntimeError)):
