@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import pairwise
 from operator import attrgetter
 from typing import BinaryIO
 
@@ -134,8 +134,8 @@ def write_report(
     whether more exist."""
     written = 0
     told: dict[tuple[Term, Term], str] = {}  # each hop's text, made once: paths share hops
-    for route in islice(routes, max_paths + 1) if max_paths else routes:
-        if written == max_paths > 0:
+    for route in routes:
+        if max_paths and written == max_paths:
             return written, True
         written += 1
         out.write(_route_text(route, names, written, told).encode("utf-8"))

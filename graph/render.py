@@ -155,7 +155,7 @@ def vertical_integration_view(graph: Triples) -> str:
     """The business lines, the mg:feeds edges between them and who operates each line."""
     index = Index(graph)
     terms = _Terms(index)
-    lines = {s for s, _ in index.pairs(RDF.type) if terms.family(s).key == "business-line"}
+    lines = {s for s, _ in index.pairs(_TYPE) if terms.family(s).key == "business-line"}
     for s, o in index.pairs(MG.feeds):
         lines.update((s, o))
     lines.update(s for s, _ in index.pairs(MG.operatedBy))
@@ -208,7 +208,8 @@ def timeline_view(graph: Triples) -> str:
     }
     times = set(at.values())
     order = [(a, b) for a, b in index.pairs(TIME.before) if a in times and b in times]
-    words = {str(time): _time_words(index, time) for time in times}
+    describe = Describer(index)
+    words = {str(time): _time_words(index, time, describe) for time in times}
     ordered = {str(t) for pair in order for t in pair}
     apart = sorted(words[t] for t in words if t not in ordered)
     notice = (
@@ -240,7 +241,7 @@ def timeline_view(graph: Triples) -> str:
     )
 
 
-def _time_words(index: Index, time: Node) -> str:
+def _time_words(index: Index, time: Node, describe: Describer) -> str:
     """How the source gives a time: see timeline_view."""
     relative = [str(o) for o in index.objects(time, MG.relativeTime) if isinstance(o, Literal)]
     approximate = any(o == Literal(True) for o in index.objects(time, MG.approximate))
@@ -255,7 +256,7 @@ def _time_words(index: Index, time: Node) -> str:
     elif dates:
         text = ("etwa " if approximate else "") + " / ".join(sorted(dates))
     else:
-        text = Describer(index).label(time)
+        text = describe.label(time)
     return f"{text} (approximate)" if approximate else text
 
 
@@ -295,7 +296,7 @@ class _Terms:
         self.index = index
         # Claim machinery, and ontology or schema terms outside the vocabularies' namespaces
         self.excluded = _machinery(index)
-        self.excluded.update(s for s, cls in index.pairs(RDF.type) if cls in _TERM_TYPES)
+        self.excluded.update(s for s, cls in index.pairs(_TYPE) if cls in _TERM_TYPES)
         self._rank: dict[Node, int] = {}  # class -> position of its family in FAMILIES
         self.type = index.own(_TYPE)
         self.not_facts = frozenset(map(index.own, _NOT_FACTS))
@@ -328,7 +329,7 @@ def _machinery(index: Index) -> set[Node]:
     """Claims, their quotes and selectors, and sources: never nodes of the facts."""
     roots = (MG.Claim, RDF.Statement, MG.Source, MG.SourceDocument, MG.BackgroundKnowledge)
     excluded: set[Node] = set()
-    for s, cls in index.pairs(RDF.type):
+    for s, cls in index.pairs(_TYPE):
         if isinstance(cls, URIRef) and (
             str(cls).startswith(str(OA)) or not index.ancestors(cls).isdisjoint(roots)
         ):
@@ -375,7 +376,7 @@ def _facts_page(
     if predicates is not None:
         nodes = {s for s, _, _ in edges} | {o for _, _, o in edges}
     else:
-        typed = {s for s, _ in index.pairs(RDF.type) if terms.is_node(s)}
+        typed = {s for s, _ in index.pairs(_TYPE) if terms.is_node(s)}
         nodes = typed | subjects | {o for _, _, o in edges}
         if only is not None:
             nodes &= only
@@ -414,7 +415,7 @@ def _page(
     ordered = sorted(nodes, key=str)
     ids = [str(node) for node in ordered]
     node_items = []
-    types = index.own(RDF.type)
+    types = terms.type
     for node, node_id, (label, tooltip) in zip(
         ordered, ids, describe.node_texts(ordered, node_values), strict=True
     ):

@@ -205,9 +205,8 @@ def _chosen(
 
 
 def _copied(store: ox.Store, entry: Loaded) -> Beside:
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(entry.graph))
     copy = ox.Store()
-    copy.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(entry.graph))
+    copy.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(entry.graph)))
     return Beside(entry.path, entry.graph, copy)
 
 
@@ -223,7 +222,6 @@ def _loaded_graphs(
     try:
         with source.holding(project) as opened:
             store = source.engine(project, opened).store
-            chosen = _chosen(read_record(project), selection, project_graphs)
             return [_copied(store, entry) for entry in chosen]
     except QuoteMismatch:  # the store is stale and the project does not build
         reason = "not checked: the store cannot be rebuilt while a quote of the project is wrong"

@@ -33,7 +33,6 @@ def one_error(result) -> str:
     """The error of a command that failed cleanly: exit code 2, one line, no traceback."""
     assert result.exit_code == 2, result.output
     assert not result.exception or isinstance(result.exception, SystemExit), result.exception
-    assert len(result.stderr.splitlines()) >= 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and result.stderr.endswith(errors[0] + "\n"), result.stderr
     return errors[0]

@@ -87,7 +87,8 @@ def test_ill_typed_literals_are_read_without_tracebacks(
     args = [arg.replace("{tmp}", str(tmp_path)).replace("{data}", str(data)) for arg in args]
     done = run_muskgraph(project, args, 240)
     stderr = done.stderr.decode()
-    assert done.returncode in (0, 1), stderr
+    # validate finds the unsourced seeAlso fact; every other command succeeds
+    assert done.returncode == (1 if args[0] == "validate" else 0), stderr
     assert "Traceback" not in stderr and "Failed to convert" not in stderr, stderr
     if args[0] == "query":
         assert "2025-13-45" in done.stdout.decode()

@@ -4,6 +4,7 @@ sources' words and their claims, read from the page's own data and in headless C
 from __future__ import annotations
 
 import json
+import re
 
 import chromium
 import pytest
@@ -104,7 +105,8 @@ def test_a_time_no_source_orders_stands_apart_and_the_page_says_so():
     ordered = max(y for node, (_, y) in at.items() if "lone" not in node)
     assert at[str(KG["time-lone"])][1] > ordered
     assert at[str(KG.lone)][1] > at[str(KG["time-lone"])][1]
-    assert "No source orders these times" in page and "irgendwann" in page
+    notice = re.search(r'<p id="notice"[^>]*>(.*?)</p>', page, re.DOTALL).group(1)
+    assert "No source orders these times" in notice and "irgendwann" in notice
 
 
 def test_hostile_labels_reach_the_timeline_only_as_data():

@@ -284,6 +284,6 @@ def memory_store(files: list[Path]) -> ox.Store:
     """An in-memory store of RDF files, each in the named graph of its file IRI."""
     store = ox.Store()
     for path in files:
-        check_readable(path)
+        check_readable(path)  # before resolve(), which a symbolic link loop ends in
         load_file(store, path, path.resolve().as_uri())
     return store
