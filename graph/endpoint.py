@@ -102,7 +102,7 @@ class RemoteEngine:
         return answer
 
     def _ask(self, text: str) -> RemoteAnswer:
-        return RemoteAnswer("SELECT", sparql_query(self.endpoint, text, _JSON)[0], text)
+        return RemoteAnswer("ASK", sparql_query(self.endpoint, text, _JSON)[0], text)
 
     def _check_default_graph(self) -> None:
         if self._ask("ASK { ?s ?p ?o }").boolean():

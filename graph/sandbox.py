@@ -47,8 +47,12 @@ _RDFLIB_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
 # As Oxigraph reads them, in strings and IRIs only.
 _OXIGRAPH_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _WATCHED = ("SERVICE", "FROM")
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT"}
-_FORMS["DescribeQuery"] = "DESCRIBE"
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
 
 
 class Shape(NamedTuple):
@@ -79,8 +83,8 @@ def check(
         shape = _recalled(memory, text)
         if shape is None or not allowed.issuperset(shape.services):
             shape = _parsed(text, origin, allowed)
-    if shape is None or not shape.services:  # it reaches nothing: an empty store checks
-        form, variables = _oxigraph_reading(text, origin)  # Oxigraph's syntax
+    if shape is None or (shape.parsed and not shape.services):  # it reaches nothing: an
+        form, variables = _oxigraph_reading(text, origin)  # empty store checks the syntax
         shape = shape or Shape(form, (), variables)
     return shape
 

@@ -154,8 +154,10 @@ def test_a_projected_param_gives_one_answer_on_both_engines(cli, store) -> None:
     args = ["query", "-e", query, "--param", "line=kg:starlink", "-f", "csv"]
     result = cli(*args, "--store", store)
     assert result.exit_code == 0, result.output
-    assert result.stdout == cli(*args, "--store", "oxigraph").stdout
-    assert "https://w3id.org/muskgraph/id/starlink" in result.stdout
+    assert result.stdout.splitlines() == [
+        "line,operator",
+        "https://w3id.org/muskgraph/id/starlink,https://w3id.org/muskgraph/id/spacex",
+    ]
 
 
 def test_a_param_bound_as_text_that_names_a_node_is_warned_of(cli) -> None:

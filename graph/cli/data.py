@@ -148,7 +148,7 @@ def push(
     target = Endpoint(endpoint, update_url=update_endpoint, store_url=endpoint, timeout=timeout)
     source = store_source()
     with source.holding(project) as opened:
-        store = source.engine(project, opened).store
+        store = opened
         if graph_iri:
             graphs = {graph_iri: serialize(store, "nt")}
         else:

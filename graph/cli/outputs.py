@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graph.cli.common import (
+    emit_with,
     notice,
     output_option,
     pass_project,
@@ -153,11 +154,4 @@ def export(project: Project, fmt: str, output: Path | None, source: Source) -> N
     """
     with source.holding(project) as store:
         engine = source.engine(project, store)
-        if output is None or str(output) == "-":
-            to_stdout(lambda stream: engine.export(fmt, stream))
-            return
-        from graph.atomic import atomic_writer
-
-        with atomic_writer(output) as file:
-            engine.export(fmt, file)
-    click.echo(f"wrote {output}", err=True)
+        emit_with(lambda stream: engine.export(fmt, stream), output)

@@ -64,13 +64,12 @@ class OxigraphAnswer(Answer):
         """The rows as SPARQL CSV, written by Oxigraph itself (no Python object per row),
         or None once there are more than `max_rows` (0: no limit)."""
         output = _RowLimit(max_rows) if max_rows else io.BytesIO()  # no limit: no count
-        with answering(self._origin, (ValueError, RuntimeError)):
-            try:
-                self._result.serialize(output, format=ox.QueryResultsFormat.CSV)
-            except OSError:
-                if output.exceeded:
-                    return None
-                raise
+        try:
+            self.write_csv(output)
+        except OSError:
+            if output.exceeded:
+                return None
+            raise
         return output.getvalue()
 
     def write_csv(self, stream: IO[bytes]) -> None:
