@@ -127,7 +127,9 @@ def _sheets(project: Project, parsed: list[list[ox.Triple]]):
     parts = []
     for path in sheets:
         try:
-            parts.append((False, source_iri(path), path, compile_sheet(path, vocabulary, project.seeds_dir)))
+            parts.append(
+                (False, source_iri(path), path, compile_sheet(path, vocabulary, project.seeds_dir))
+            )
         except SheetErrors as found:
             errors.extend(found.lines)
     if errors:

@@ -146,7 +146,9 @@ class Describer:
         self._labels_p, self._statement_p = tuple(map(own, LABELS)), tuple(map(own, STATEMENT))
         self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
         self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
-        self._derived_p, self._modality_p, self._rule_p = map(own, (_DERIVED_FROM, _MODALITY, _RULE))
+        self._derived_p, self._modality_p, self._rule_p = map(
+            own, (_DERIVED_FROM, _MODALITY, _RULE)
+        )
         self._named: dict[Node, tuple[str, tuple[Literal, ...]]] = {}  # label, all labels
         self._qname: dict[Node, str] = {}
         self._predicate: dict[Node, str] = {}

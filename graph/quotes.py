@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 _FOLDED = str.maketrans(
     {
-        **dict.fromkeys("„“”‟«»〝〞＂", '"'),
-        **dict.fromkeys("‘’‚‛‹›′", "'"),
-        **dict.fromkeys("‐‑‒–—", "-"),
+        # typographic double and single quotation marks, and dashes
+        **dict.fromkeys("\u201e\u201c\u201d\u201f\u00ab\u00bb\u301d\u301e\uff02", '"'),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a\u2032", "'"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014", "-"),
         "\u00ad": None,  # soft hyphen
         "\u200b": None,  # zero-width space
     }

@@ -46,13 +46,29 @@ def _description(path: Path, query: QueryText) -> list[ox.Triple]:
 def _machinery() -> list[ox.Triple]:
     return [
         ox.Triple(INFERENCES, _term("rdf:type"), _term("mg:Inferences")),
-        ox.Triple(INFERENCES, _term("rdfs:label"), ox.Literal("inferences of muskgraph's rules", language="en")),
-        ox.Triple(INFERENCES, _term("rdfs:label"), ox.Literal("Schlussfolgerungen der Regeln von muskgraph", language="de")),
+        ox.Triple(
+            INFERENCES,
+            _term("rdfs:label"),
+            ox.Literal("inferences of muskgraph's rules", language="en"),
+        ),
+        ox.Triple(
+            INFERENCES,
+            _term("rdfs:label"),
+            ox.Literal("Schlussfolgerungen der Regeln von muskgraph", language="de"),
+        ),
         ox.Triple(INFERENCES, _term("prov:wasAttributedTo"), RULES_AGENT),
         ox.Triple(RULES_AGENT, _term("rdf:type"), _term("prov:SoftwareAgent")),
         ox.Triple(RULES_AGENT, _term("rdf:type"), _term("prov:Agent")),
-        ox.Triple(RULES_AGENT, _term("rdfs:label"), ox.Literal("muskgraph's inference rules", language="en")),
-        ox.Triple(RULES_AGENT, _term("rdfs:label"), ox.Literal("Schlussregeln von muskgraph", language="de")),
+        ox.Triple(
+            RULES_AGENT,
+            _term("rdfs:label"),
+            ox.Literal("muskgraph's inference rules", language="en"),
+        ),
+        ox.Triple(
+            RULES_AGENT,
+            _term("rdfs:label"),
+            ox.Literal("Schlussregeln von muskgraph", language="de"),
+        ),
     ]
 
 

@@ -45,6 +45,7 @@ _NAMING = {
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _PREFIXED = re.compile(r"([a-z][a-z0-9-]*):([A-Za-z0-9_][\w.-]*)")
 _AMOUNT = re.compile(r"([A-Z]{3}) ([>~]?)(\d+)")
+_AUTHOR = {"en": "the author of \u2018{}\u2019", "de": "Autor von \u201e{}\u201c"}
 _LITERAL_HEAD = "\n".join(f"@prefix {p}: <{iri}> ." for p, iri in PREFIXES.items())
 
 
@@ -124,7 +125,9 @@ def read_rows(path: Path) -> list[Row]:
                 unknown = [c for c in header if c not in COLUMNS]
                 missing = [c for c in ("subject", "predicate", "object") if c not in header]
                 if unknown or missing:
-                    what = f"unknown column {unknown[0]!r}" if unknown else f"no column {missing[0]!r}"
+                    what = (
+                        f"unknown column {unknown[0]!r}" if unknown else f"no column {missing[0]!r}"
+                    )
                     raise SheetErrors(
                         [f"{path}:{number}: header: {what} (the columns are {', '.join(COLUMNS)})"]
                     )
@@ -208,8 +211,10 @@ class Sheet:
         errors: list[str] = []
         for row in (r for r in rows if r["subject"] == "source"):
             self._collect(errors, self._source_row, row)
-        if self._text is None and not errors:
-            errors.append(f"{self.path}:1: source: no row 'source file NAME' names the text")
+        if self._text is None:  # no quote can be looked for: say that alone
+            raise SheetErrors(
+                errors or [f"{self.path}:1: source: no row 'source file NAME' names the text"]
+            )
         self._add(self.author, RDF_TYPE, _term("prov:Agent"))
         self._add(self.author, RDF_TYPE, _term("mg:Author"))
         for row in (r for r in rows if r["subject"] != "source"):
@@ -243,19 +248,28 @@ class Sheet:
             self._add(
                 self.author,
                 RDFS_LABEL,
-                ox.Literal(f"the author of ‘{value}’" if language == "en" else f"Autor von „{value}“", language=language),
+                ox.Literal(_AUTHOR.get(language, "{}").format(value), language=language),
             )
         elif key == "lang":
             self._add(self.source, _term("schema:inLanguage"), ox.Literal(value))
         elif key == "published":
-            self._add(self.source, _term("schema:datePublished"), ox.Literal(value, datatype=_term("xsd:date")))
+            self._add(
+                self.source,
+                _term("schema:datePublished"),
+                ox.Literal(value, datatype=_term("xsd:date")),
+            )
         elif key == "url":
-            self._add(self.source, _term("schema:url"), ox.Literal(value, datatype=_term("xsd:anyURI")))
+            self._add(
+                self.source, _term("schema:url"), ox.Literal(value, datatype=_term("xsd:anyURI"))
+            )
         elif key == "a":
             self._add(self.source, RDF_TYPE, self._class(row))
         else:
             raise _Problems(
-                row.error("predicate", f"{predicate!r}: a source row is file, title@LANG, lang, published, url or a")
+                row.error(
+                    "predicate",
+                    f"{predicate!r}: a source row is file, title@LANG, lang, published, url or a",
+                )
             )
         self._add(self.source, RDF_TYPE, _term("mg:SourceDocument"))
         self._add(self.source, _term("prov:wasAttributedTo"), self.author)
@@ -270,7 +284,11 @@ class Sheet:
             if row["by"]:
                 problems.append(row.error("by", f"{key} names a thing; it takes no 'by'"))
             if subject is not None:
-                self._add(subject, ox.NamedNode(_NAMING[key.lower()]), ox.Literal(row["object"], language=language))
+                self._add(
+                    subject,
+                    ox.NamedNode(_NAMING[key.lower()]),
+                    ox.Literal(row["object"], language=language),
+                )
             if problems:
                 raise _Problems(*problems)
             return
@@ -281,7 +299,9 @@ class Sheet:
             object_ = self._guard(problems, self._object, row)
         claimed = bool(row["by"] or row["modality"] or row["quote"])
         if predicate != RDF_TYPE and not claimed:
-            problems.append(row.error("by", "a fact needs who asserts it (by), its modality and its quote"))
+            problems.append(
+                row.error("by", "a fact needs who asserts it (by), its modality and its quote")
+            )
         parts = None
         if claimed:
             parts = self._guard(problems, self._claim_parts, row)
@@ -301,21 +321,32 @@ class Sheet:
             return None
 
     def _individual(self, row: Row, column: str) -> ox.NamedNode:
-        text = row[column]
+        return self._named(row, column, row[column])
+
+    def _named(self, row: Row, column: str, text: str) -> ox.NamedNode:
         if not text:
             raise _Problems(row.error(column, "empty"))
         iri = _kg_name(text) if _NAME.fullmatch(text) else self._prefixed(row, column, text)
         if iri not in self.vocabulary.types:
             names = [n.removeprefix(_KG) for n in self.vocabulary.types if n.startswith(_KG)]
             raise _Problems(
-                row.error(column, f"unknown name {text!r}{_closest(text, names)}; declare it with a row 'NAME a CLASS'")
+                row.error(
+                    column,
+                    f"unknown name {text!r}{_closest(text, names)}; "
+                    "declare it with a row 'NAME a CLASS'",
+                )
             )
         return ox.NamedNode(iri)
 
     def _prefixed(self, row: Row, column: str, text: str) -> str:
         match = _PREFIXED.fullmatch(text)
         if not match or match.group(1) not in PREFIXES:
-            raise _Problems(row.error(column, f"{text!r} is not a name (lower-case words with hyphens) nor prefix:name"))
+            raise _Problems(
+                row.error(
+                    column,
+                    f"{text!r} is not a name (lower-case words with hyphens) nor prefix:name",
+                )
+            )
         return _term(text).value
 
     def _class(self, row: Row) -> ox.NamedNode:
@@ -331,7 +362,9 @@ class Sheet:
         iri = self._prefixed(row, "predicate", text) if ":" in text else PREFIXES["mg"] + text
         if iri not in self.vocabulary.properties:
             names = [_readable(p) for p in self.vocabulary.properties]
-            raise _Problems(row.error("predicate", f"unknown property {text!r}{_closest(text, names)}"))
+            raise _Problems(
+                row.error("predicate", f"unknown property {text!r}{_closest(text, names)}")
+            )
         return ox.NamedNode(iri)
 
     def _object(self, row: Row):
@@ -349,7 +382,10 @@ class Sheet:
             [quad] = ox.parse(f"{_LITERAL_HEAD}\n<s:s> <p:p> {text} .", format=ox.RdfFormat.TURTLE)
         except (SyntaxError, ValueError):
             raise _Problems(
-                row.error("object", f"{text!r} is not a name, number, amount (USD ~50000) or literal (\"text\"@de)")
+                row.error(
+                    "object",
+                    f'{text!r} is not a name, number, amount (USD ~50000) or literal ("text"@de)',
+                )
             ) from None
         return quad.object
 
@@ -362,7 +398,11 @@ class Sheet:
         figure = f"{int(value):,}"
         words = {"": ("", ""), ">": ("more than ", "mehr als "), "~": ("about ", "etwa ")}[bound]
         self._add(node, RDFS_LABEL, ox.Literal(f"{words[0]}{figure} {currency}", language="en"))
-        self._add(node, RDFS_LABEL, ox.Literal(f"{words[1]}{figure.replace(',', '.')} {currency}", language="de"))
+        self._add(
+            node,
+            RDFS_LABEL,
+            ox.Literal(f"{words[1]}{figure.replace(',', '.')} {currency}", language="de"),
+        )
         number = ox.Literal(value, datatype=_term("xsd:integer"))
         facts = [
             (subject, predicate, node),
@@ -370,7 +410,9 @@ class Sheet:
             (node, _term("schema:currency"), ox.Literal(currency)),
         ]
         if bound == "~":
-            facts.append((node, _term("mg:approximate"), ox.Literal("true", datatype=_term("xsd:boolean"))))
+            facts.append(
+                (node, _term("mg:approximate"), ox.Literal("true", datatype=_term("xsd:boolean")))
+            )
         return facts
 
     # Claims ----------------------------------------------------------------------
@@ -380,17 +422,23 @@ class Sheet:
         agent = document = None
         by, _, via = row["by"].partition(" via ")
         if not by:
-            problems.append(row.error("by", "who asserts it: 'article', a name, or 'NAME via DOCUMENT'"))
+            problems.append(
+                row.error("by", "who asserts it: 'article', a name, or 'NAME via DOCUMENT'")
+            )
         elif by == "article":
             agent = self.author
         else:
-            agent = self._guard(problems, lambda r: self._individual(Row(r.path, r.number, {"by": by}), "by"), row)
+            agent = self._guard(problems, self._named, row, "by", by)
         if via:
-            document = self._guard(problems, lambda r: self._individual(Row(r.path, r.number, {"by": via}), "by"), row)
+            document = self._guard(problems, self._named, row, "by", via)
         modality = MODALITIES.get(row["modality"].lower())
         if modality is None:
             problems.append(
-                row.error("modality", f"{row['modality']!r}: one of {', '.join(MODALITIES)}{_closest(row['modality'], MODALITIES)}")
+                row.error(
+                    "modality",
+                    f"{row['modality']!r}: one of {', '.join(MODALITIES)}"
+                    + _closest(row["modality"], MODALITIES),
+                )
             )
         span = self._guard(problems, self._span, row)
         if problems:
@@ -453,9 +501,17 @@ class Sheet:
         self._add(text_selector, RDF_TYPE, oa("TextQuoteSelector"))
         self._add(text_selector, oa("exact"), ox.Literal(text[span.start : span.end]))
         if row["prefix"]:
-            self._add(text_selector, oa("prefix"), ox.Literal(text[max(0, span.start - len(row["prefix"])) : span.start]))
+            self._add(
+                text_selector,
+                oa("prefix"),
+                ox.Literal(text[max(0, span.start - len(row["prefix"])) : span.start]),
+            )
         if row["suffix"]:
-            self._add(text_selector, oa("suffix"), ox.Literal(text[span.end : span.end + len(row["suffix"])]))
+            self._add(
+                text_selector,
+                oa("suffix"),
+                ox.Literal(text[span.end : span.end + len(row["suffix"])]),
+            )
         self._add(position_selector, RDF_TYPE, oa("TextPositionSelector"))
         integer = _term("xsd:nonNegativeInteger")
         self._add(position_selector, oa("start"), ox.Literal(str(span.start), datatype=integer))

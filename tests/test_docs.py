@@ -31,7 +31,7 @@ def test_readme_command_reference_is_up_to_date() -> None:
     )
     if "No module named cogapp" in result.stderr:
         pytest.skip("cogapp is not installed (pip install -e '.[test]')")
-    assert result.returncode == 0, "run `cog -r README.md`:\n" + result.stdout + result.stderr
+    assert result.returncode == 0, f"run `cog -r {page}`:\n" + result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))

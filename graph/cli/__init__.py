@@ -51,6 +51,7 @@ for command in (
     reading.query,
     reading.queries,
     reading.paths,
+    reading.explain,
     reading.render,
     data.load,
     data.unload,

@@ -1,4 +1,4 @@
-"""Commands that answer from the graph: query, queries, paths, render."""
+"""Commands that answer from the graph: query, queries, paths, explain, render."""
 
 from __future__ import annotations
 
@@ -144,6 +144,22 @@ def queries(project: Project) -> None:
         click.echo(f"{name.ljust(width)}  {text.title}")
 
 
+def label_options(command):
+    """--lang and --iris: how the nodes of an answer in words are named."""
+    command = click.option(
+        "--iris",
+        is_flag=True,
+        help="Show prefixed names (kg:rockets) instead of labels, for scripts.",
+    )(command)
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "de"]),
+        default="en",
+        show_default=True,
+        help="Language of the labels shown (else the other one, else the local name).",
+    )(command)
+
+
 @click.command()
 @click.argument("start", required=False)
 @click.argument("end", required=False)
@@ -154,16 +170,7 @@ def queries(project: Project) -> None:
     show_default=True,
     help="Longest path to list.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "de"]),
-    default="en",
-    show_default=True,
-    help="Language of the labels shown (else the other one, else the local name).",
-)
-@click.option(
-    "--iris", is_flag=True, help="Show prefixed names (kg:rockets) instead of labels, for scripts."
-)
+@label_options
 @source_options(limits=True, max_rows_help="List at most this many paths (0: no limit).")
 @pass_project
 def paths(
@@ -215,6 +222,69 @@ def paths(
         click.echo(f"showing the first {listed}; more exist (raise --max-rows)", err=True)
     elif written == 0:
         click.echo(f"no path from {start} to {end}", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("start")
+@click.argument("end")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=6,
+    show_default=True,
+    help="Longest chain of facts to follow.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Words for a person, or JSON for a program.",
+)
+@label_options
+@source_options(limits=True, max_rows_help="List at most this many connections (0: no limit).")
+@pass_project
+def explain(
+    project: Project,
+    start: str,
+    end: str,
+    max_hops: int,
+    fmt: str,
+    lang: str,
+    iris: bool,
+    source: Source,
+) -> None:
+    """Explain how two nodes are connected, fact by fact, and on whose word.
+
+    Follows the shortest chains of facts between START and END, in either direction
+    (control, ownership, mergers, business lines, purposes, ...). Every fact comes with
+    its claims: who asserts it (the company, the article, anonymous sources, background
+    knowledge, or the graph's own inference), what kind of statement it is (fact, plan,
+    forecast, opinion, purpose), and its quote or what it rests on. An inferred fact
+    names its rule and, indented under "because", the claims it is derived from.
+
+    START and END are IRIs, kg: names or labels.
+
+    \b
+    Examples:
+      muskgraph explain musk x-corp
+      muskgraph explain SpaceX xAI --format json
+      muskgraph explain rockets "KI-Modelle" --lang de
+    """
+    from graph.explain import chains, connections, write_json, write_text
+    from graph.names import Names, find_node
+
+    def work(engine) -> int:
+        first, last = find_node(engine, start), find_node(engine, end)
+        found = chains(connections(engine, first, last, max_hops))
+        write = write_json if fmt == "json" else write_text
+        names = Names(engine, lang, iris)
+        return to_stdout(lambda stream: write(found, names, stream, source.max_rows))
+
+    if not source.run(project, "the explanation", work):
+        click.echo(f"{start} and {end} are not connected within {max_hops} facts", err=True)
         sys.exit(1)
 
 
