@@ -24,7 +24,7 @@ _FOLDED = str.maketrans(
         "\u200b": None,  # zero-width space
     }
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,14 @@ def locate(text: str, quote: str, prefix: str = "", suffix: str = "") -> Span:
 
 
 def nearest(text: str, quote: str, width: int = 90) -> str:
-    """The sentence of `text` most like `quote`, shortened to `width` characters."""
+    """The sentence of `text` that holds most of `quote` (the shorter of two that hold as
+    much), shortened to `width` characters."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     wanted = fold(quote)
-    best = max(
-        sentences,
-        key=lambda s: difflib.SequenceMatcher(None, wanted, fold(s), autojunk=False).ratio(),
-        default="",
-    )
+
+    def held(sentence: str) -> tuple[int, int]:
+        matcher = difflib.SequenceMatcher(None, wanted, fold(sentence), autojunk=False)
+        return sum(block.size for block in matcher.get_matching_blocks()), -len(sentence)
+
+    best = max(sentences, key=held, default="")
     return repr(best if len(best) <= width else best[: width - 1] + "…")

@@ -513,7 +513,7 @@ class Sheet:
                 ox.Literal(text[span.end : span.end + len(row["suffix"])]),
             )
         self._add(position_selector, RDF_TYPE, oa("TextPositionSelector"))
-        integer = _term("xsd:nonNegativeInteger")
+        integer = _term("xsd:integer")
         self._add(position_selector, oa("start"), ox.Literal(str(span.start), datatype=integer))
         self._add(position_selector, oa("end"), ox.Literal(str(span.end), datatype=integer))
 
