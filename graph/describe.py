@@ -176,6 +176,8 @@ class Describer:
             for exact in index.objects(selector, self._exact_p)
         }
         comments = {str(c) for c in facts.get(self._comment_p, _NONE)}
+        if self._rule_p in facts:  # an inference: what it follows from is its comment
+            comments |= {f"because: {self._premise(p)}" for p in facts.get(self._derived_p, _NONE)}
         status = facts.get(self._status_p, (None,))[0]
         modality = facts.get(self._modality_p, (None,))[0]
         source = facts.get(self._rule_p, facts.get(self._derived_p, (None,)))[0]
@@ -189,6 +191,16 @@ class Describer:
             modality_text="" if modality is None else self.status(modality),
         )
         return (s, p, o), shown
+
+    def _premise(self, claim: Node) -> str:
+        """A premise of an inferred claim in words: its statement, on whose word, how."""
+        facts = self.index.by_subject.get(claim, {})
+        s, p, o = (facts.get(part, (None,))[0] for part in self._statement_p)
+        said = self.status(facts.get(self._status_p, (None,))[0])
+        modality = facts.get(self._modality_p, (None,))[0]
+        how = f", {self.status(modality)}" if modality is not None else ""
+        statement = self.statement(s, p, o) if None not in (s, p, o) else self.qname(claim)
+        return f"{statement} [{said}{how}]"
 
     def statuses(self) -> dict[str, tuple[str, bool]]:
         """Each status a claim of the graph has: its name, and whether any of its claims

@@ -149,7 +149,9 @@ def test_paths_in_german(cli) -> None:
         "KI-Chatbots\n"
     )
     assert "[Hintergrundwissen, Tatsache] " in result.stdout
-    assert "[Wort des Artikels, Plan, Nachrichtenartikel über die Fusion von SpaceX" in result.stdout
+    assert (
+        "[Wort des Artikels, Plan, Nachrichtenartikel über die Fusion von SpaceX" in result.stdout
+    )
 
 
 def test_a_label_falls_back_to_the_other_language_then_to_the_local_name(cli, tmp_path) -> None:
@@ -322,7 +324,10 @@ def test_a_node_is_found_without_reading_every_name(store_engine, name) -> None:
 
 def test_a_start_of_a_label_names_one_node_or_lists_them(store_engine) -> None:
     assert find_node(store_engine, "raketen") == iri(KG.rockets)
-    with pytest.raises(InputError, match="'Sp' names several nodes: kg:boost-for-spacex, kg:spacex, kg:spacex-xai, "):
+    with pytest.raises(
+        InputError,
+        match="'Sp' names several nodes: kg:boost-for-spacex, kg:spacex, kg:spacex-xai, ",
+    ):
         find_node(store_engine, "Sp")
 
 
