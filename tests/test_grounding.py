@@ -55,7 +55,8 @@ def test_a_quote_not_in_the_text_stops_the_build_and_names_each_row(cli, project
     sheet = project_copy / "seeds" / SHEET
     assert lines == [
         f"Error: {sheet}:{row}: quote: not in the text; the nearest sentence is: "
-        "'„SpaceX hat xAI erworben, um die ehrgeizigste, vertikal integrierte Innovationsmaschine a…'"
+        "'„SpaceX hat xAI erworben, um die ehrgeizigste, vertikal integrierte "
+        "Innovationsmaschine a…'"
         for row in rows
     ]
     assert len(rows) >= 3

@@ -128,14 +128,16 @@ def test_paths_name_lines_statuses_and_sources_by_their_english_labels(cli) -> N
     result = cli("paths", "kg:rockets", "kg:ai-chatbots")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "path 1: rockets -> data centres in orbit (planned) -> advanced AI models -> AI chatbots\n"
-        "  1. rockets (kg:rockets) feeds data centres in orbit (planned) (kg:orbital-data-centres)\n"
+        "path 1: rockets -> data centres in orbit (planned) -> advanced AI models -> "
+        "AI chatbots\n"
+        "  1. rockets (kg:rockets) feeds data centres in orbit (planned) "
+        "(kg:orbital-data-centres)\n"
         "     [inferred by the graph, plan, Rockets feed what their controller plans to put in "
         "orbit]\n"
     )
     assert (
-        "     [the article's word, plan, News article on the SpaceX\u2013xAI merger (German)] „Diese"
-        in result.stdout
+        "     [the article's word, plan, News article on the SpaceX\u2013xAI merger (German)] "
+        "„Diese" in result.stdout
     )
     assert "     [background knowledge, fact] An AI chatbot" in result.stdout
     assert "mg:" not in result.stdout
