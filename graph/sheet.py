@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.atomic import write_atomic
 from graph.errors import SheetErrors
 from graph.prefixes import PREFIXES
 from graph.quotes import QuoteNotFound, locate
@@ -460,7 +461,8 @@ class Sheet:
 
     def _claim(self, row: Row, fact, agent, document, modality, span) -> None:
         subject, predicate, object_ = fact
-        base = f"{_KG}claim-{_local(subject)}-{_local(predicate)}-{_local(object_)}"
+        stem = _local(self.source).removeprefix("article-")  # two sources, two claims
+        base = f"{_KG}claim-{stem}-{_local(subject)}-{_local(predicate)}-{_local(object_)}"
         claim_iri, n = base, 1
         while claim_iri in self._claims:
             n += 1
@@ -518,6 +520,60 @@ class Sheet:
         self._add(position_selector, oa("end"), ox.Literal(str(span.end), datatype=integer))
 
 
+STARTER = """\
+# Claims of {text} (docs/model.md, "Claim sheets"): one row a statement, tabs between
+# the cells. Rows with "by" are claims: the fact, who asserts it (article, a name, or
+# NAME via DOCUMENT), its modality (fact, plan, forecast, opinion, purpose) and the quote
+# as copied from the text. Rows without "by" name things: NAME a CLASS, NAME label@LANG.
+# For example (remove the "# " to use it):
+# acme\ta\tCompany
+# acme\tlabel@{lang}\tAcme
+# musk\tcontrols\tacme\tarticle\tfact\tthe words of the text that say so
+subject\tpredicate\tobject\tby\tmodality\tquote\tnote
+source\tfile\t{text}
+source\ttitle@{lang}\t{title}
+source\tlang\t{lang}
+"""
+
+
+def starter_sheet(text: str, title: str, lang: str, published: str = "", url: str = "") -> str:
+    """A new sheet for the text file `text`: its source rows, and how to add claims."""
+    sheet = STARTER.format(text=text, title=title, lang=lang)
+    sheet += f"source\tpublished\t{published}\n" if published else ""
+    return sheet + (f"source\turl\t{url}\n" if url else "")
+
+
 def compile_sheet(path: Path, vocabulary: Vocabulary, seeds_dir: Path) -> list[ox.Triple]:
     """The triples of a sheet (duplicates removed, in row order), or every mistake in it."""
     return list(dict.fromkeys(Sheet(path, vocabulary, seeds_dir).compile()))
+
+
+def add_source(
+    seeds_dir: Path, text: Path, title: str | None, lang: str | None, published: str, url: str
+) -> tuple[Path, Path]:
+    """Copy a text into seeds/ (unless it is there) and write its starter sheet beside it;
+    the text and the sheet written. The sheet is named after the text (`NAME.LANG.txt`
+    gives `NAME.tsv`), and an existing sheet is never overwritten."""
+    try:
+        content = text.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SheetErrors([f"{text}: no such text file"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SheetErrors([f"{text}: cannot read as UTF-8 text: {error}"]) from None
+    name, _, suffix = text.name.removesuffix(".txt").partition(".")
+    lang = lang or suffix
+    if not re.fullmatch(r"[a-z]{2,3}", lang or ""):
+        raise SheetErrors([f"{text}: give the text's language (--lang de, en, …)"])
+    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        raise SheetErrors([f"--published {published!r}: a date as YYYY-MM-DD"])
+    title = title or next((line.strip() for line in content.splitlines() if line.strip()), name)
+    target, sheet = seeds_dir / text.name, seeds_dir / f"{_slug(name, 80)}{SUFFIX}"
+    if sheet.exists():
+        raise SheetErrors([f"{sheet}: a sheet of that name exists already"])
+    if target.exists() and target.read_text(encoding="utf-8") != content:
+        raise SheetErrors([f"{target}: another text of that name is in {seeds_dir}"])
+    written = [sheet] + ([] if target.exists() else [target])
+    write_atomic(sheet, starter_sheet(target.name, title, lang, published, url).encode("utf-8"))
+    if target in written:
+        write_atomic(target, content.encode("utf-8"))
+    return target, sheet
