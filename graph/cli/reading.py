@@ -23,7 +23,7 @@ from graph.project import Project
 if TYPE_CHECKING:
     from graph.sources import Source
 
-VIEWS = ("graph", "vertical", "timeline")
+VIEWS = ("graph", "vertical", "timeline", "sources")
 SANDBOX_MEMORY = "sandbox.json"
 VIEW_FILES = {
     "graph": "muskgraph.html",
@@ -296,7 +296,8 @@ def explain(
     multiple=True,
     metavar="VIEW",
     help="Which view to draw: graph (the whole graph), vertical (the vertical integration), "
-    "timeline (the events in order); default: all three.",
+    "timeline (the events in order), sources (one reading page a source: its text with "
+    "the quoted passages marked); default: all four.",
 )
 @click.option("-q", "--query", "query_ref", help="Draw the graph a CONSTRUCT query returns.")
 @click.option(
@@ -326,12 +327,16 @@ def render(
     """Draw interactive HTML views of the graph.
 
     The pages (pyvis) carry every script and style inline and open offline in any browser.
+    Besides the graph views, each source document gets a reading page,
+    out/source-NAME.html: its text with every quoted passage marked by who asserts it and
+    how, the claims of a passage on click, and links to their nodes in the graph view.
 
     \b
     Examples:
       muskgraph render
       muskgraph render --view vertical -o vertical.html
       muskgraph render --view timeline
+      muskgraph render --view sources
       muskgraph render --query control-graph
       muskgraph render --paths kg:rockets kg:ai-chatbots
     """
@@ -341,8 +346,8 @@ def render(
     if sum(map(bool, (query_ref, views, ends))) > 1:
         raise click.UsageError("--query, --view and --paths exclude each other")
     chosen = () if query_ref or ends else views or VIEWS
-    if output and len(chosen) > 1:
-        raise click.UsageError("-o writes one view: choose it with --view")
+    if output and (len(chosen) > 1 or "sources" in chosen):
+        raise click.UsageError("-o writes one view: choose it with --view (not sources)")
     request = (
         source.checking(f"the query {query_ref}", lambda: prepare(resolve(project, query_ref)))
         if query_ref
@@ -374,7 +379,18 @@ def render(
             "vertical": lambda: draw.vertical_integration_view(union),
             "timeline": lambda: draw.timeline_view(union),
         }
-        return {output or project.out_dir / VIEW_FILES[view]: views[view]() for view in chosen}
+        pages = {
+            output or project.out_dir / VIEW_FILES[view]: views[view]()
+            for view in chosen
+            if view != "sources"
+        }
+        if "sources" in chosen:
+            from graph.names import Names
+            from graph.source_page import source_pages
+
+            found = source_pages(engine, project.seeds_dir, Names(engine))
+            pages.update({project.out_dir / name: page for name, page in found.items()})
+        return pages
 
     pages = source.run(project, "rendering", work)
     if ends and not pages:
