@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from graph.rules import INFERENCES, infer
 from graph.sheet import Vocabulary, compile_sheet, declared, source_iri
 from graph.store.files import parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
-from graph.store.serialize import EXPORT_FORMATS, serialize
+from graph.store.serialize import EXPORT_FORMATS, JSONLD_CONTEXT, serialize
 from graph.text import to_stderr
 from graph.workspace import Notice, clear_leftovers, load_recorded, read_record, write_store
 
@@ -141,6 +142,11 @@ def output_path(project: Project, fmt: str) -> Path:
     return project.out_dir / f"{OUTPUT_STEM}.{fmt}"
 
 
+def context_path(project: Project) -> Path:
+    """The project's JSON-LD context alone, for JSON-LD written elsewhere to use."""
+    return project.out_dir / f"{OUTPUT_STEM}-context.jsonld"
+
+
 def ontology_path(project: Project) -> Path:
     """The ontology alone in RDF/XML, for OWL tools that read nothing else (owlready2)."""
     return project.out_dir / f"{OUTPUT_STEM}-ontology.owl"
@@ -160,6 +166,8 @@ def build(project: Project, notice: Notice = to_stderr) -> dict[Path, int]:
     }
     ontology = (quad for quad in assembly.dataset if quad.graph_name == _ONTOLOGY_GRAPH)
     outputs[ontology_path(project)] = serialize(ox.Dataset(ontology), "owl")
+    context = json.dumps({"@context": JSONLD_CONTEXT}, indent=2)
+    outputs[context_path(project)] = (context + "\n").encode()
     clear_leftovers(project)
     with replacing_all(outputs):
         write_store(project, assembly.store, assembly.files, notice)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,17 @@ def test_assemble_keeps_each_source_in_its_own_graph(project: Project) -> None:
         str(KG.background): ["background.ttl"],
         str(KG.inferences): [p.name for p in project.rule_files()],
     }
+
+
+def test_json_ld_is_compacted_with_the_projects_context_one_graph_per_source(
+    built_copy: Path,
+) -> None:
+    document = json.loads((built_copy / "out" / f"{OUTPUT_STEM}.jsonld").read_text("utf-8"))
+    assert document["@context"]["kg"] == str(KG)
+    graphs = {graph["@id"] for graph in document["@graph"]}
+    assert {"kg:article-spacex-xai-merger", "kg:background", "kg:inferences"} <= graphs
+    article = next(g for g in document["@graph"] if g["@id"] == "kg:article-spacex-xai-merger")
+    spacex = next(node for node in article["@graph"] if node["@id"] == "kg:spacex")
+    assert "mg:ranking" in spacex
+    context = json.loads((built_copy / "out" / f"{OUTPUT_STEM}-context.jsonld").read_text())
+    assert context == {"@context": document["@context"]}

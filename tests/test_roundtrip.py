@@ -524,8 +524,9 @@ def written_bare(literal: ox.Literal) -> bool:
 
 
 def check_export(data: bytes, fmt: str, expected: set[ox.Quad]) -> None:
-    """`data` re-parses in pyoxigraph and in rdflib to `expected` (graph names in TriG)."""
-    keeps_graphs = fmt == "trig"
+    """`data` re-parses in pyoxigraph and in rdflib to `expected` (graph names in TriG
+    and JSON-LD)."""
+    keeps_graphs = fmt in ("trig", "jsonld")
     wanted: dict[str, set[ox.Triple]] = {}
     for quad in expected:
         wanted.setdefault(quad.graph_name.value if keeps_graphs else "", set()).add(quad.triple)
@@ -539,7 +540,7 @@ def check_export(data: bytes, fmt: str, expected: set[ox.Quad]) -> None:
     with lexical_forms_kept():
         if keeps_graphs:
             dataset = rdflib.Dataset()
-            dataset.parse(data=data, format="trig")
+            dataset.parse(data=data, format=RDFLIB_FORMATS[fmt])
             graphs = {str(g.identifier): g for g in dataset.graphs() if len(g)}
         else:
             graphs = {"": rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[fmt])}

@@ -30,11 +30,13 @@ if TYPE_CHECKING:
 def build(project: Project) -> None:
     """Build the graph into out/ in every RDF format.
 
-    Merges the ontology and the seed facts, checks every quote against its source, and
-    writes out/muskgraph.ttl, .trig (one named graph per source), .nt and .jsonld, and
-    the ontology alone as RDF/XML (out/muskgraph-ontology.owl). Fails, leaving earlier
-    outputs untouched, when a seed file does not parse or a quote is not found at its
-    offsets in its source document.
+    Compiles each claim sheet (finding every quote in its text), merges it with the
+    ontology and the background knowledge, runs the inference rules
+    (queries/construct-*.rq), and writes out/muskgraph.ttl, .trig and .jsonld (both one
+    named graph per source; JSON-LD compacted with the project's context, also written
+    as out/muskgraph-context.jsonld), .nt, and the ontology alone as RDF/XML
+    (out/muskgraph-ontology.owl). Fails, leaving earlier outputs untouched, when a sheet
+    has a mistake, a seed file does not parse or a quote is not found in its source.
     """
     from graph.build import build as build_outputs
     from graph.workspace import writing
@@ -144,8 +146,8 @@ def export(project: Project, fmt: str, output: Path | None, source: Source) -> N
     """Write the whole graph in one RDF format.
 
     Writes everything the store holds (the project and loaded files) to standard output
-    unless -o names a file. TriG keeps one named graph per source; Turtle and N-Triples
-    list the graphs one after another.
+    unless -o names a file. TriG and JSON-LD keep one named graph per source; Turtle and
+    N-Triples merge them.
 
     \b
     Examples:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 
@@ -21,23 +22,72 @@ EXPORT_FORMATS = ("ttl", "trig", "nt", "jsonld")
 
 
 def serialize(store: ox.Store | ox.Dataset, fmt: str) -> bytes:
-    """The graphs of a store or dataset, byte-stable: TriG keeps the graphs, other
-    formats merge them.
+    """The graphs of a store or dataset, byte-stable: TriG and JSON-LD keep the graphs,
+    the other formats merge them.
 
-    Quads are sorted, so the same graphs always give the same bytes.
+    Quads are sorted, graph by graph, so the same graphs always give the same bytes and
+    each graph is written in one piece.
     """
-    quads = sorted(store, key=str)
+    quads = sorted(store, key=lambda quad: (str(quad.graph_name), str(quad)))
     prefixes = _readable_prefixes(quads)
-    if fmt == "trig":
-        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    if fmt in ("trig", "jsonld"):
+        data = ox.serialize(quads, format=RDF_FORMATS[fmt], prefixes=prefixes)
     else:
         triples = sorted({quad.triple for quad in quads}, key=str)
         data = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
     if fmt == "jsonld":
-        return (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
+        context = _unambiguous(prefixes, quads)
+        document = {"@context": context, "@graph": _compacted(json.loads(data), context)}
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
     if fmt == "nt":  # the same terms: no other N-Triples token can hold such a space
         data = data.decode("utf-8").translate(_SPACE_ESCAPES).encode("utf-8")
     return _sorted_prefixes(data)
+
+
+# The project's JSON-LD context: its prefixes, so that IRIs read as in Turtle. Written
+# into every JSON-LD export (a store that loads it fetches nothing) and beside it by build.
+JSONLD_CONTEXT = dict(PREFIXES)
+
+
+def _unambiguous(prefixes: dict[str, str], quads: list[ox.Quad]) -> dict[str, str]:
+    """The prefixes, less any that is also the scheme of an IRI of the data (`kg:x` as an
+    IRI of its own): the context would make JSON-LD read it as a prefixed name."""
+    schemes = {
+        term.value.split(":", 1)[0]
+        for quad in quads
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name)
+        if isinstance(term, ox.NamedNode)
+    }
+    return {prefix: iri for prefix, iri in prefixes.items() if prefix not in schemes}
+
+
+def _compacted(node: object, context: dict[str, str]) -> object:
+    """Oxigraph's expanded JSON-LD with IRIs as prefixed names where the context's
+    prefixes give them: keys, "@id" and "@type" values. Values keep their expanded form,
+    so that every literal reads back as it was written."""
+    if isinstance(node, list):
+        return [_compacted(item, context) for item in node]
+    if not isinstance(node, dict):
+        return node
+    shown = {}
+    for key, value in node.items():
+        if key in ("@id", "@type") and isinstance(value, str):
+            shown[key] = _compact_iri(value, context)
+        elif key.startswith("@"):
+            shown[key] = _compacted(value, context)
+        else:
+            shown[_compact_iri(key, context)] = _compacted(value, context)
+    return shown
+
+
+def _compact_iri(iri: str, context: dict[str, str]) -> str:
+    """A prefixed name for `iri` when one reads back as it: never for blank nodes, nor
+    for a local part JSON-LD would take for an IRI of its own (like "//…")."""
+    for prefix, namespace in context.items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][\w.-]*(?<!\.)", local):
+            return f"{prefix}:{local}"
+    return iri
 
 
 def _readable_prefixes(quads: list[ox.Quad]) -> dict[str, str]:
