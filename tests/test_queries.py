@@ -179,9 +179,30 @@ def test_wikidata_links_only_where_certain(dataset) -> None:
     assert links == {(KG.musk, WD.Q317521), (KG.spacex, WD.Q193701), (KG.x, WD.Q918)}
 
 
-@pytest.mark.parametrize("name", ["unasserted-claim-violation", "ungrounded-fact-violation"])
+@pytest.mark.parametrize(
+    "name", sorted(p.stem for p in Project.locate().query_files() if p.stem.endswith("-violation"))
+)
 def test_violation_queries_find_nothing_in_the_seeds(ask, name) -> None:
     assert ask(name) == []
+
+
+def test_a_fact_about_what_is_only_planned_is_a_violation(cli, project_copy) -> None:
+    sheet = project_copy / "seeds" / "spacex-xai-merger.tsv"
+    with sheet.open("a", encoding="utf-8") as rows:
+        rows.write(
+            "orbital-data-centres\toperatedBy\tspacex-xai\tarticle\tfact\tRechenzentren im Orbit\n"
+        )
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert "planned-stated-as-fact-violation: kg:orbital-data-centres kg:claim-" in result.stdout
+
+
+def test_a_rule_that_claims_more_than_its_premises_is_a_violation(cli, project_copy) -> None:
+    rule = project_copy / "queries" / "construct-launches-planned-orbit.rq"
+    rule.write_text(rule.read_text("utf-8").replace("mg:modality mg:Plan", "mg:modality mg:Fact"))
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert "inference-stronger-than-premises-violation: kg:claim-inferred-feeds-" in result.stdout
 
 
 def test_ungrounded_fact_violation_catches_a_fact_without_a_claim(cli, project_copy) -> None:
