@@ -89,7 +89,7 @@ def query(
     \b
     Examples:
       muskgraph query vertical-integration
-      muskgraph query claims-by-status --param status=mg:AnonymousSources
+      muskgraph query claims-by-attribution --param attribution=mg:AnonymousSources
       muskgraph query -e 'SELECT ?org WHERE { ?org a/rdfs:subClassOf* mg:Company }' -f csv
       muskgraph query control --data registry.nt --data news.ttl
     """
@@ -189,9 +189,9 @@ def paths(
     most --max-rows of them.
 
     START and END are IRIs, kg: names or labels. Each hop names its business lines by
-    label, with the kg: name in brackets, and every claim that supports it: its status
-    and source in words, and its quote. Without START and END, every direct hop is
-    listed.
+    label, with the kg: name in brackets, and every claim that supports it: on whose word
+    (its attribution), what kind of statement (its modality) and its source, in words,
+    and its quote. Without START and END, every direct hop is listed.
 
     \b
     Examples:
