@@ -57,6 +57,8 @@ def test_a_second_source_is_added_from_the_readme_alone(added, cli, project_copy
     assert "[anonymous sources, plan, Starship flies again]" in path
     page = (project_copy / "out" / "muskgraph.html").read_text(encoding="utf-8")
     assert str(KG.starship) in page and "Starship flies again" in page
+    reading = (project_copy / "out" / "source-starship.html").read_text(encoding="utf-8")
+    assert "the company said" in reading and str(KG.starship) in reading
     query = cli("query", "claims-by-attribution", "--param", "agent=kg:two-people", "-f", "csv")
     assert query.exit_code == 0, query.output
     assert str(MG.Plan) in query.stdout and str(KG.starlink) in query.stdout
