@@ -32,7 +32,7 @@ def build_again(project: Project, notice: Notice = to_stderr) -> None:
 
 class Source(NamedTuple):
     """What a reading command reads (the store, rdflib's memory store, files or an
-    endpoint), and the limits it runs under."""
+    endpoint), the limits it runs under, and the SERVICE endpoints the user allowed."""
 
     store: str
     data: tuple[Path, ...]
@@ -41,6 +41,7 @@ class Source(NamedTuple):
     endpoint: str | None = None
     notice: Notice = to_stderr
     stop: Stop = end_process
+    services: tuple[str, ...] = ()
 
     def engine(self, project: Project, store: Any = None) -> Engine:
         """The engine to read with; `store` is the project's store, as `holding` opened it."""
@@ -49,7 +50,7 @@ class Source(NamedTuple):
             from graph.remote import Endpoint
 
             endpoint = Endpoint(self.endpoint, timeout=self.timeout or 30.0)
-            return RemoteEngine(endpoint, self.notice)
+            return RemoteEngine(endpoint, self.notice, self.services)
         if self.data:
             from graph.store.files import memory_store
             from graph.store.oxigraph_engine import OxigraphEngine
