@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -65,6 +64,8 @@ def make_directory(path: Path) -> None:
 def _staged(path: Path) -> Iterator[tuple[BinaryIO, Callable[[], None]]]:
     """A temporary file beside `path` and the step that renames it over `path`; the
     temporary vanishes unless that step ran."""
+    import tempfile  # only where a file is written
+
     make_directory(path.parent)
     with cannot_write(path):
         handle, temporary = tempfile.mkstemp(

@@ -8,7 +8,6 @@ the table needs every row first, to fit its columns to the width.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -196,6 +195,8 @@ def _plain(term: Term) -> str:
 
 def csv_pieces(variables: list[str], rows: Rows) -> Iterator[str]:
     """SPARQL 1.1 CSV, a line at a time: plain values, no types or languages."""
+    import csv  # Oxigraph writes its own answers' CSV
+
     line = io.StringIO()
     writer = csv.writer(line, lineterminator="\r\n")
 

@@ -43,8 +43,9 @@ class Source(NamedTuple):
     stop: Stop = end_process
     services: tuple[str, ...] = ()
 
-    def engine(self, project: Project, store: Any = None) -> Engine:
-        """The engine to read with; `store` is the project's store, as `holding` opened it."""
+    def engine(self, project: Project, opened: Any = None) -> Engine:
+        """The engine to read with; `opened` is what `holding` gave: the project's store,
+        opened (`graph.workspace.Opened`)."""
         if self.endpoint:
             from graph.endpoint import RemoteEngine
             from graph.remote import Endpoint
@@ -63,15 +64,15 @@ class Source(NamedTuple):
             return RdflibEngine(memory_dataset(project, MEMORY_STORE_TRIPLES, self.notice))
         from graph.store.oxigraph_engine import OxigraphEngine
 
-        return OxigraphEngine(store)
+        return OxigraphEngine(opened.store)
 
     def build_again(self, project: Project) -> None:
         build_again(project, self.notice)
 
     def holding(self, project: Project) -> contextlib.AbstractContextManager[Any]:
         """Keep what a command reads of the project current and unchanged meanwhile: the
-        store (opened, for `engine`), or for rdflib's memory store the record of loaded
-        files."""
+        store (opened, with the manifest and record it was checked with, for `engine`),
+        or for rdflib's memory store the record of loaded files."""
         if self.endpoint or self.data:
             return contextlib.nullcontext()
         from graph.workspace import reading, sharing
@@ -89,10 +90,10 @@ class Source(NamedTuple):
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
         """`work(engine)`; past the time limit, `stop` ends the process, or for rdflib's
         memory store (which a thread cannot stop) the child doing the work is killed."""
-        with self.holding(project) as store:
+        with self.holding(project) as opened:
 
             def task() -> T:
-                return work(self.engine(project, store))
+                return work(self.engine(project, opened))
 
             if self.store == "memory" and not (self.endpoint or self.data):
                 return in_child(self.timeout, task, what)
