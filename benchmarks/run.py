@@ -88,6 +88,7 @@ start = time.perf_counter()
 store = ox.Store(store_dir)
 store.bulk_load(path=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
 store.flush()
+store.optimize()  # as muskgraph's load does: from 5M on, bulk loads leave files to merge
 report(work=time.perf_counter() - start)
 """
 )
