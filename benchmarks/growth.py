@@ -28,6 +28,10 @@ from benchmarks.run import STEPS, _align, _mb, _seconds, size_label
 GROWTH_STEPS = ("load", "transitive-control", "three-hop-join")
 LABELS = dict(STEPS)
 TOOLS = ("muskgraph", "pyoxigraph")
+# Targets (issue "Flat cost from 100k to 10M triples").
+MAX_SPREAD = 1.5  # muskgraph's cost per triple, largest size over smallest, per step
+MAX_VS_PYOXIGRAPH = 1.2  # each step at each size
+MAX_LOAD_RSS = 2_500_000_000  # the largest load, decimal bytes
 COLOURS = {"load": "#1f77b4", "transitive-control": "#d62728", "three-hop-join": "#2ca02c"}
 
 
@@ -88,6 +92,35 @@ def table(sizes: dict[int, dict[str, dict[str, Figure]]]) -> str:
                 f"({known[-1] / known[0]:.2f}x; largest over smallest {spread:.2f}x)"
             )
     return "\n".join(lines)
+
+
+def verdicts(sizes: dict[int, dict[str, dict[str, Figure]]]) -> list[str]:
+    """A line for each target: met or NOT MET, with its figures."""
+    lines = []
+
+    def verdict(target: str, met: bool, figures: str) -> None:
+        lines.append(f"  {target}: {'met' if met else 'NOT MET'} ({figures})")
+
+    span = f"{size_label(min(sizes))} to {size_label(max(sizes))}"
+    for step in GROWTH_STEPS:
+        costs = {s: per_triple(sizes[s][step]["muskgraph"], s) for s in sizes}
+        known = [c for c in costs.values() if c]
+        spread = max(known) / min(known)
+        verdict(f"{LABELS[step]}: µs per triple within {MAX_SPREAD}x from {span}",
+                spread <= MAX_SPREAD, f"{spread:.2f}x")  # fmt: skip
+        ratios = {
+            s: sizes[s][step]["muskgraph"].wall / sizes[s][step]["pyoxigraph"].wall
+            for s in sizes
+            if sizes[s][step]["muskgraph"].wall and sizes[s][step]["pyoxigraph"].wall
+        }
+        shown = ", ".join(f"{size_label(s)} {r:.2f}x" for s, r in ratios.items())
+        verdict(f"{LABELS[step]}: within {MAX_VS_PYOXIGRAPH}x of bare pyoxigraph at each size",
+                all(r <= MAX_VS_PYOXIGRAPH for r in ratios.values()), shown)  # fmt: skip
+    largest = max(sizes)
+    rss = sizes[largest]["load"]["muskgraph"].rss or 0
+    verdict(f"{size_label(largest)} load: peak RSS at most {MAX_LOAD_RSS / 1e9:g} GB",
+            0 < rss <= MAX_LOAD_RSS, _mb(rss))  # fmt: skip
+    return lines
 
 
 def svg(sizes: dict[int, dict[str, dict[str, Figure]]]) -> str:
@@ -152,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = read(args.results)
     print(table(sizes))
+    print("\ntargets:", *verdicts(sizes), sep="\n")
     if args.svg:
         args.svg.write_text(svg(sizes), encoding="utf-8")
         print(f"wrote {args.svg}", file=sys.stderr)
