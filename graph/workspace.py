@@ -239,13 +239,19 @@ def sharing(project: Project, notice: Notice) -> Iterator[None]:
         yield
 
 
-def _opened(project: Project, writable: bool, notice: Notice | None = None) -> Opened | None:
+def _opened(
+    project: Project,
+    writable: bool,
+    notice: Notice | None = None,
+    record: tuple[Loaded, ...] | None = None,
+) -> Opened | None:
     """The store if it is current and opens; None when it must be rebuilt (a damaged
-    store is said to be so, to `notice`)."""
+    store is said to be so, to `notice`). `record` is the record, if the caller has
+    read it already."""
     manifest = Manifest.read(manifest_path(project))
     if manifest is None or not store_path(project).is_dir():
         return None
-    record = read_record(project)
+    record = read_record(project) if record is None else record
     if not manifest.is_current(project, record):
         return None
     path = str(store_path(project))
@@ -388,9 +394,9 @@ def unload(project: Project, name: str) -> str:
     Works whatever state the store is in: the record is written first; a current store
     loses the graph at once, any other is rebuilt without it by the next command.
     """
-    opened = _opened(project, writable=True)
-    record = opened.record if opened else read_record(project)
-    gone = find_loaded(record, name)
+    record = read_record(project)
+    gone = find_loaded(record, name)  # before the store is opened: a mistake changes nothing
+    opened = _opened(project, writable=True, record=record)
     write_record(project, tuple(e for e in record if e != gone))
     if opened is None:
         return gone.graph
