@@ -655,6 +655,10 @@ def _pair_text(ratio: float | None) -> str:
     return f"{ratio:.2f}x" if ratio else "-"
 
 
+def _ms(value: float | None) -> str:
+    return f"{value * 1000:.1f} ms" if value else "-"
+
+
 def cold_table(cells: dict[str, Cell], repeat: int) -> str:
     mg = cells[COLD_ROWS[0]]
     rows = [("cold start", "median", "mg/this", "cpu mg/this", "peak RSS")]
@@ -662,7 +666,7 @@ def cold_table(cells: dict[str, Cell], repeat: int) -> str:
         cell = cells[name]
         cpu = mg.cpu / cell.cpu if mg.cpu and cell.cpu else None
         rows.append(
-            (name, _seconds(cell.wall), _pair_text(pair_ratio(mg, cell)), _pair_text(cpu),
+            (name, _ms(cell.wall), _pair_text(pair_ratio(mg, cell)), _pair_text(cpu),
              _mb(cell.rss))
         )  # fmt: skip
     lines = [
@@ -724,7 +728,7 @@ def verdicts(
         check(
             f"cold start within {limit}x of {reference} (median of pair ratios)",
             ratio, lambda r, limit=limit: r <= limit,
-            f"{_pair_text(ratio)}: {_seconds(mg.wall)} against {_seconds(cell.wall)}",
+            f"{_pair_text(ratio)}: {_ms(mg.wall)} against {_ms(cell.wall)}",
         )  # fmt: skip
     return found
 
