@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -19,16 +19,40 @@ def _umask() -> int:
     return mask
 
 
+def _write_error(path: Path, error: OSError) -> InputError:
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return InputError(f"{path}: cannot write: a file is in the way of a directory")
+    reason = error.strerror or str(error).splitlines()[0]
+    return InputError(f"{path}: cannot write: {reason}")
+
+
 @contextmanager
 def cannot_write(path: Path) -> Iterator[None]:
     """Turn an OSError while writing `path` (read-only, full, in the way) into one line."""
     try:
         yield
-    except (FileExistsError, NotADirectoryError):
-        raise InputError(f"{path}: cannot write: a file is in the way of a directory") from None
     except OSError as error:
-        reason = error.strerror or str(error).splitlines()[0]
-        raise InputError(f"{path}: cannot write: {reason}") from None
+        raise _write_error(path, error) from None
+
+
+class _Target(io.FileIO):
+    """The file being written, whose own failures (a full disk) say "cannot write" with
+    the path written to; an OSError of the code that fills it (reading an input file)
+    passes through as it is."""
+
+    def __init__(self, file: int | Path, path: Path) -> None:
+        super().__init__(file, "wb")
+        self.target = path
+
+    def write(self, data: bytes) -> int:
+        try:
+            return super().write(data)
+        except OSError as error:
+            raise _write_error(self.target, error) from None
+
+
+def _open_target(file: int | Path, path: Path) -> BinaryIO:
+    return io.BufferedWriter(_Target(file, path))
 
 
 def make_directory(path: Path) -> None:
@@ -40,14 +64,21 @@ def make_directory(path: Path) -> None:
 def _staged(path: Path) -> Iterator[tuple[BinaryIO, Callable[[], None]]]:
     """A temporary file beside `path` and the step that renames it over `path`; the
     temporary vanishes unless that step ran."""
+    import tempfile  # only where a file is written
+
     make_directory(path.parent)
     with cannot_write(path):
         handle, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
+
+    def rename() -> None:
+        with cannot_write(path):
+            os.replace(temporary, path)
+
     try:
-        with os.fdopen(handle, "wb") as file:
-            yield file, lambda: os.replace(temporary, path)
+        with _open_target(handle, path) as file:
+            yield file, rename
     finally:
         Path(temporary).unlink(missing_ok=True)
 
@@ -57,15 +88,18 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A binary file that replaces `path` when the block ends, and vanishes if it fails.
 
     A path that exists but is no regular file (/dev/null, a FIFO) is written in place:
-    renaming over it would replace the device.
+    renaming over it would replace the device. Only a failure to write or rename the
+    file is reported as one ("PATH: cannot write: …"); an error of the block's own
+    passes through unchanged.
     """
     if path.exists() and not path.is_file():
-        with cannot_write(path), path.open("wb") as file:
+        with cannot_write(path):
+            target = _open_target(path, path)
+        with target as file:
             yield file
         return
     with _staged(path) as (file, rename):
-        with cannot_write(path):
-            yield file
+        yield file
         _finish(file, path)
         rename()
 

@@ -77,18 +77,22 @@ class RemoteEngine:
     A store may keep pushed data in named graphs and answer queries from an empty
     default graph (`oxigraph serve` without --union-default-graph): every answer is then
     empty. The first empty answer has the store asked whether that is so, and `notice`
-    told what to do about it.
+    told what to do about it. Queries are checked by the sandbox again (their form says
+    what to accept), with the SERVICE endpoints in `services` allowed.
     """
 
-    def __init__(self, endpoint: Endpoint, notice: Callable[[str], None]) -> None:
+    def __init__(
+        self, endpoint: Endpoint, notice: Callable[[str], None], services: tuple[str, ...] = ()
+    ) -> None:
         self.endpoint = endpoint
         self._notice = notice
+        self._services = services
         self._checked = False
 
     def query(
         self, text: str, origin: str, bindings: dict[str, Term] | None = None, union: bool = True
     ) -> Answer:
-        form = sandbox.check(text, origin).form or "SELECT"
+        form = sandbox.check(text, origin, self._services).form or "SELECT"
         if bindings:
             names = " ".join(f"?{name}" for name in bindings)
             values = " ".join(term.n3() for term in bindings.values())

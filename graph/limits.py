@@ -14,9 +14,6 @@ far.
 from __future__ import annotations
 
 import os
-import pickle
-import select
-import signal
 import sys
 import threading
 import time
@@ -79,6 +76,9 @@ def in_child(seconds: float, work: Callable[[], Result], what: str) -> Result:
     after `seconds` (0: no limit, in this process); past it, LimitExceeded."""
     if seconds <= 0:
         return work()
+    import pickle
+    import signal
+
     sys.stdout.flush()
     sys.stderr.flush()
     reader, writer = os.pipe()
@@ -108,6 +108,8 @@ def in_child(seconds: float, work: Callable[[], Result], what: str) -> Result:
 
 
 def _read_until(reader: int, deadline: float) -> bytes:
+    import select
+
     remaining = deadline - time.monotonic()
     if remaining <= 0 or not select.select([reader], [], [], remaining)[0]:
         raise TimeoutError
@@ -115,6 +117,8 @@ def _read_until(reader: int, deadline: float) -> bytes:
 
 
 def _child(work: Callable[[], object], writer: int, what: str) -> NoReturn:
+    import pickle
+
     try:
         try:
             outcome = ("ok", work())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from pathlib import Path
@@ -73,6 +72,8 @@ def resolve(project: Project, reference: str) -> QueryText:
     named = project.queries_dir / f"{reference}.rq"
     if named.is_file():
         return read_query_file(named)
+    import difflib
+
     names = [path.stem for path in project.query_files()]
     close = difflib.get_close_matches(reference, names, n=1)
     guess = f": did you mean {close[0]}?" if close else ""

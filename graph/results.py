@@ -1,17 +1,19 @@
 """Answers written out: W3C SPARQL result formats, RDF syntaxes, or a table for people.
 
 One writer per format serves both engines, so their output is alike, and every writer
-stops at a row limit instead of filling memory.
+stops at a row limit instead of filling memory. The result formats are written piece
+by piece (`PIECES`), so that an answer without limits goes out as its rows come; only
+the table needs every row first, to fit its columns to the width.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -28,6 +30,7 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 TABLE_WIDTH = 100  # where the width of the terminal is not known
 TABLE_MIN_WIDTH = 20  # the least room a record's value is given
+ROWS_PER_WRITE = 1000  # pieces of an answer joined into one write while it streams
 
 
 def check_format(form: str | None, fmt: str) -> None:
@@ -77,21 +80,25 @@ def format_answer(answer: Answer, fmt: str, max_rows: int = 0, width: int = TABL
         if data is None:
             raise _too_many(max_rows, "rows")
         return data
-    rows = limited(answer.rows(), max_rows, "rows")  # written as they come
+    rows = limited(answer.rows(), max_rows, "rows")  # formatted as they come
     if fmt == "table":
         return table(answer.variables, rows, width).encode("utf-8")
-    return WRITERS[fmt](answer.variables, rows).encode("utf-8")
+    return "".join(PIECES[fmt](answer.variables, rows)).encode("utf-8")
 
 
 def write_answer(answer: Answer, fmt: str, stream: BinaryIO, width: int = TABLE_WIDTH) -> None:
-    """An answer in the format `fmt`, with no row limit, written into `stream`: CSV rows
-    and graphs as they come, the same bytes `format_answer` gives; other formats whole."""
+    """An answer in the format `fmt`, with no row limit, written into `stream` as it
+    comes, the same bytes `format_answer` gives; a table and a truth value, whole."""
     check_format(answer.form, fmt)
     if answer.form == "CONSTRUCT":
         triples = (ox.Triple(*(to_oxigraph(term) for term in t)) for t in answer.triples())
         ox.serialize(triples, stream, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
     elif answer.form == "SELECT" and fmt == "csv" and hasattr(answer, "write_csv"):
         answer.write_csv(stream)
+    elif answer.form == "SELECT" and fmt in PIECES:
+        pieces = PIECES[fmt](answer.variables, answer.rows())
+        while batch := "".join(islice(pieces, ROWS_PER_WRITE)):
+            stream.write(batch.encode("utf-8"))
     else:
         stream.write(format_answer(answer, fmt, 0, width))
 
@@ -186,21 +193,30 @@ def _plain(term: Term) -> str:
     return f"_:{term.value}" if term.kind == "bnode" else term.value
 
 
-def to_csv(variables: list[str], rows: Rows) -> str:
-    """SPARQL 1.1 CSV: plain values, no types or languages."""
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(variables)
+def csv_pieces(variables: list[str], rows: Rows) -> Iterator[str]:
+    """SPARQL 1.1 CSV, a line at a time: plain values, no types or languages."""
+    import csv  # Oxigraph writes its own answers' CSV
+
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\r\n")
+
+    def written(values: list[str]) -> str:
+        writer.writerow(values)
+        text = line.getvalue()
+        line.seek(0)
+        line.truncate()
+        return text
+
+    yield written(variables)
     for row in rows:
-        writer.writerow(["" if t is None else _plain(t) for t in row])
-    return output.getvalue()
+        yield written(["" if t is None else _plain(t) for t in row])
 
 
-def to_tsv(variables: list[str], rows: Rows) -> str:
-    """SPARQL 1.1 TSV: terms in N-Triples syntax."""
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
-    return "\n".join(lines) + "\n"
+def tsv_pieces(variables: list[str], rows: Rows) -> Iterator[str]:
+    """SPARQL 1.1 TSV, a line at a time: terms in N-Triples syntax."""
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join("" if t is None else t.n3() for t in row) + "\n"
 
 
 def _json_term(term: Term) -> dict[str, str]:
@@ -213,15 +229,16 @@ def _json_term(term: Term) -> dict[str, str]:
     return value
 
 
-def to_json(variables: list[str], rows: Rows) -> str:
+def json_pieces(variables: list[str], rows: Rows) -> Iterator[str]:
     """SPARQL 1.1 Query Results JSON, one binding to a line."""
     head = json.dumps({"vars": variables}, ensure_ascii=False)
-    lines = [f'{{"head": {head}, "results": {{"bindings": [']
+    yield f'{{"head": {head}, "results": {{"bindings": ['
+    separator = "\n"
     for row in rows:
         binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        lines.append(json.dumps(binding, ensure_ascii=False) + ",")
-    lines[-1] = lines[-1].removesuffix(",")
-    return "\n".join(lines) + "\n]}}\n"
+        yield separator + json.dumps(binding, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}}\n"
 
 
 _NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # compiled when XML is asked for
@@ -245,24 +262,27 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{escape(term.value)}</literal>"
 
 
-def to_xml(variables: list[str], rows: Rows) -> str:
-    """SPARQL Query Results XML."""
+def xml_pieces(variables: list[str], rows: Rows) -> Iterator[str]:
+    """SPARQL Query Results XML, a line at a time."""
     from xml.sax.saxutils import quoteattr
 
-    lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    lines.append(
-        "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>"
-    )
-    lines.append("<results>")
+    yield '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+    yield "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>\n"
+    yield "<results>\n"
     for row in rows:
         bound = "".join(
             f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
             for v, t in zip(variables, row, strict=True)
             if t is not None
         )
-        lines.append(f"<result>{bound}</result>")
-    lines += ["</results>", "</sparql>"]
-    return "\n".join(lines) + "\n"
+        yield f"<result>{bound}</result>\n"
+    yield "</results>\n</sparql>\n"
 
 
-WRITERS = {"csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}
+PIECES: dict[str, Callable[[list[str], Rows], Iterator[str]]] = {
+    "csv": csv_pieces,
+    "tsv": tsv_pieces,
+    "json": json_pieces,
+    "xml": xml_pieces,
+}
+"""Each result format's writer: the pieces of its document, in order."""

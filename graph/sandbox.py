@@ -14,7 +14,6 @@ is not parsed again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -133,6 +132,8 @@ def _rdflib_character(match: re.Match[str]) -> str:
 
 
 def _digest(text: str) -> str:
+    import hashlib  # OpenSSL's, loaded only for a query that may name SERVICE or FROM
+
     return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
 
 

@@ -32,7 +32,7 @@ def build_again(project: Project, notice: Notice = to_stderr) -> None:
 
 class Source(NamedTuple):
     """What a reading command reads (the store, rdflib's memory store, files or an
-    endpoint), and the limits it runs under."""
+    endpoint), the limits it runs under, and the SERVICE endpoints the user allowed."""
 
     store: str
     data: tuple[Path, ...]
@@ -41,15 +41,17 @@ class Source(NamedTuple):
     endpoint: str | None = None
     notice: Notice = to_stderr
     stop: Stop = end_process
+    services: tuple[str, ...] = ()
 
-    def engine(self, project: Project, store: Any = None) -> Engine:
-        """The engine to read with; `store` is the project's store, as `holding` opened it."""
+    def engine(self, project: Project, opened: Any = None) -> Engine:
+        """The engine to read with; `opened` is what `holding` gave: the project's store,
+        opened (`graph.workspace.Opened`)."""
         if self.endpoint:
             from graph.endpoint import RemoteEngine
             from graph.remote import Endpoint
 
             endpoint = Endpoint(self.endpoint, timeout=self.timeout or 30.0)
-            return RemoteEngine(endpoint, self.notice)
+            return RemoteEngine(endpoint, self.notice, self.services)
         if self.data:
             from graph.store.files import memory_store
             from graph.store.oxigraph_engine import OxigraphEngine
@@ -62,15 +64,15 @@ class Source(NamedTuple):
             return RdflibEngine(memory_dataset(project, MEMORY_STORE_TRIPLES, self.notice))
         from graph.store.oxigraph_engine import OxigraphEngine
 
-        return OxigraphEngine(store)
+        return OxigraphEngine(opened.store)
 
     def build_again(self, project: Project) -> None:
         build_again(project, self.notice)
 
     def holding(self, project: Project) -> contextlib.AbstractContextManager[Any]:
         """Keep what a command reads of the project current and unchanged meanwhile: the
-        store (opened, for `engine`), or for rdflib's memory store the record of loaded
-        files."""
+        store (opened, with the manifest and record it was checked with, for `engine`),
+        or for rdflib's memory store the record of loaded files."""
         if self.endpoint or self.data:
             return contextlib.nullcontext()
         from graph.workspace import reading, sharing
@@ -88,10 +90,10 @@ class Source(NamedTuple):
     def run(self, project: Project, what: str, work: Callable[[Any], T]) -> T:
         """`work(engine)`; past the time limit, `stop` ends the process, or for rdflib's
         memory store (which a thread cannot stop) the child doing the work is killed."""
-        with self.holding(project) as store:
+        with self.holding(project) as opened:
 
             def task() -> T:
-                return work(self.engine(project, store))
+                return work(self.engine(project, opened))
 
             if self.store == "memory" and not (self.endpoint or self.data):
                 return in_child(self.timeout, task, what)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,22 +129,26 @@ class Manifest(NamedTuple):
     def write(self, path: Path) -> None:
         write_atomic(path, json.dumps(self._asdict(), indent=2, sort_keys=True).encode("utf-8"))
 
-    def is_current(self, project: Project) -> bool:
+    def is_current(self, project: Project, record: tuple[Loaded, ...]) -> bool:
         return (
             (self.version, self.store_format) == (__version__, STORE_FORMAT)
             and self.inputs == project_inputs(project)
-            and self.loaded == _fingerprints(read_record(project))
+            and self.loaded == _fingerprints(record)
         )
 
 
-def is_current(project: Project) -> bool:
-    manifest = Manifest.read(manifest_path(project))
-    return manifest is not None and store_path(project).is_dir() and manifest.is_current(project)
+class Opened(NamedTuple):
+    """The store, opened, with the manifest and record it was found current with: a
+    command reads them once, when it checks the store."""
 
+    store: ox.Store
+    manifest: Manifest
+    record: tuple[Loaded, ...]
 
-def missing_files(project: Project) -> list[Loaded]:
-    """The loaded files that are no longer there."""
-    return [entry for entry in read_record(project) if _fingerprint(Path(entry.path)) is None]
+    @property
+    def missing(self) -> list[Loaded]:
+        """The loaded files that were not there when the store was built or checked."""
+        return [entry for entry in self.record if self.manifest.loaded.get(entry.path) is None]
 
 
 def load_recorded(
@@ -155,6 +157,8 @@ def load_recorded(
     """Load every file of the record that is there into `store`; say which are not.
 
     Returns each file's fingerprint, taken before it was read (None: missing)."""
+    import shlex
+
     fingerprints: dict[str, list[int] | None] = {}
     for entry in record:
         path = Path(entry.path)
@@ -199,6 +203,8 @@ def write_store(
     make_directory(project.out_dir)
     if not record_path(project).exists():  # a store of STORE_FORMAT 1 kept it in its manifest
         write_record(project, record)
+    import shutil
+
     fresh = project.out_dir / f".store-{os.getpid()}"
     try:
         with cannot_write(store_path(project)):
@@ -239,24 +245,35 @@ def sharing(project: Project, notice: Notice) -> Iterator[None]:
         yield
 
 
-def _opened(project: Project, writable: bool, notice: Notice | None = None) -> ox.Store | None:
+def _opened(
+    project: Project,
+    writable: bool,
+    notice: Notice | None = None,
+    record: tuple[Loaded, ...] | None = None,
+) -> Opened | None:
     """The store if it is current and opens; None when it must be rebuilt (a damaged
-    store is said to be so, to `notice`)."""
-    if not is_current(project):
+    store is said to be so, to `notice`). `record` is the record, if the caller has
+    read it already."""
+    manifest = Manifest.read(manifest_path(project))
+    if manifest is None or not store_path(project).is_dir():
+        return None
+    record = read_record(project) if record is None else record
+    if not manifest.is_current(project, record):
         return None
     path = str(store_path(project))
     try:
-        return ox.Store(path) if writable else ox.Store.read_only(path)
+        store = ox.Store(path) if writable else ox.Store.read_only(path)
     except (OSError, RuntimeError) as error:  # RuntimeError: "Corruption: …"
         if notice:
             notice(f"{path}: the store is damaged: {str(error).splitlines()[0]}")
         return None
+    return Opened(store, manifest, record)
 
 
 @contextmanager
 def reading(
     project: Project, rebuild: Callable[[Project], object], notice: Notice
-) -> Iterator[ox.Store]:
+) -> Iterator[Opened]:
     """The store, opened read-only, kept current and unchanged by other processes while
     the block reads it.
 
@@ -265,14 +282,18 @@ def reading(
     """
     for _ in range(REBUILDS):
         with sharing(project, notice):
-            store = _opened(project, writable=False)
-            if store is not None:
-                yield store
+            opened = _opened(project, writable=False)
+            if opened is not None:
+                yield opened
                 return
         with writing(project, notice):
             if _opened(project, writable=False, notice=notice) is None:
                 rebuild(project)
-    raise InputError(
+    raise _stale_again(project)
+
+
+def _stale_again(project: Project) -> InputError:
+    return InputError(
         f"{store_path(project)}: the store is out of date again as soon as it is built "
         "(is a loaded file still being written?)"
     )
@@ -280,6 +301,8 @@ def reading(
 
 def clear_leftovers(project: Project) -> None:
     """Remove what runs that were killed left behind (callers hold the write lock)."""
+    import shutil
+
     for path in project.out_dir.glob(".store-*"):
         shutil.rmtree(path, ignore_errors=True)
     for path in project.out_dir.glob(".*.tmp"):
@@ -298,14 +321,17 @@ def open_store(project: Project, writable: bool = False) -> ox.Store:
 
 def writable_store(
     project: Project, rebuild: Callable[[Project], object], notice: Notice
-) -> ox.Store:
+) -> Opened:
     """The project's store opened for writing, rebuilt first when missing, stale or
     damaged (callers hold `writing`)."""
-    store = _opened(project, writable=True, notice=notice)
-    if store is not None:
-        return store
+    opened = _opened(project, writable=True, notice=notice)
+    if opened is not None:
+        return opened
     rebuild(project)
-    return open_store(project, writable=True)
+    opened = _opened(project, writable=True, notice=notice)
+    if opened is None:
+        raise _stale_again(project)
+    return opened
 
 
 def load(
@@ -325,11 +351,8 @@ def load(
         check_readable(path)
         if path.stat().st_size <= CHECKED_SIZE:
             check_file(path)
-    store = writable_store(project, rebuild, notice)
-    manifest = Manifest.read(manifest_path(project))
-    assert manifest is not None  # writable_store leaves a current manifest
+    store, manifest, earlier = writable_store(project, rebuild, notice)
     entries = {p.resolve().as_uri(): Loaded(p.resolve().as_uri(), str(p.resolve())) for p in files}
-    earlier = read_record(project)
     write_record(project, _replacing(earlier, entries.values()))
     manifest_path(project).unlink()  # until it is back, the store counts as half-written
     fingerprints = dict(manifest.loaded)
@@ -378,16 +401,15 @@ def unload(project: Project, name: str) -> str:
     loses the graph at once, any other is rebuilt without it by the next command.
     """
     record = read_record(project)
-    gone = find_loaded(record, name)
-    store = _opened(project, writable=True)
-    manifest = Manifest.read(manifest_path(project))
+    gone = find_loaded(record, name)  # before the store is opened: a mistake changes nothing
+    opened = _opened(project, writable=True, record=record)
     write_record(project, tuple(e for e in record if e != gone))
-    if store is None or manifest is None:
+    if opened is None:
         return gone.graph
     manifest_path(project).unlink()
     with cannot_write(store_path(project)):
-        store.remove_graph(ox.NamedNode(gone.graph))
-        store.flush()
-    loaded = {path: f for path, f in manifest.loaded.items() if path != gone.path}
-    manifest._replace(loaded=loaded).write(manifest_path(project))
+        opened.store.remove_graph(ox.NamedNode(gone.graph))
+        opened.store.flush()
+    loaded = {path: f for path, f in opened.manifest.loaded.items() if path != gone.path}
+    opened.manifest._replace(loaded=loaded).write(manifest_path(project))
     return gone.graph

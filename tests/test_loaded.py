@@ -258,27 +258,56 @@ NO_LIMITS = ("--max-rows", "0", "--timeout", "0")
 LIMITS = ("--max-rows", "10000000", "--timeout", "3600")
 
 
-def test_an_answer_without_limits_is_written_as_it_comes(cli, tmp_path) -> None:
+STREAMED = (
+    ("csv", EVERY_TRIPLE),
+    ("tsv", EVERY_TRIPLE),
+    ("json", EVERY_TRIPLE),
+    ("xml", EVERY_TRIPLE),
+    ("ttl", EVERY_TRIPLE_GRAPH),
+)
+
+
+def answered_both_ways(cli, tmp_path: Path, fmt: str, text: str, *options: str) -> dict:
+    """The answer's bytes and the peak of Python's allocations while it was written, with
+    limits (formed whole first) and without (written as it comes)."""
     import tracemalloc
 
+    answers = {}
+    for name, limits in (("limited", LIMITS), ("streamed", NO_LIMITS)):
+        output = tmp_path / f"{name}.{fmt}"
+        tracemalloc.start()
+        result = cli("query", "-e", text, "--format", fmt, *limits, *options, "-o", str(output))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert result.exit_code == 0, result.output
+        answers[name] = output.read_bytes(), peak
+    return answers
+
+
+def test_an_answer_without_limits_is_written_as_it_comes(cli, tmp_path) -> None:
     from benchmarks.generate import write
 
     data = tmp_path / "generated.nt"
     write(data, 50_000)
     assert cli("load", str(data)).exit_code == 0
-    answers = {}
-    for fmt, text in (("csv", EVERY_TRIPLE), ("ttl", EVERY_TRIPLE_GRAPH)):
-        for name, limits in (("limited", LIMITS), ("streamed", NO_LIMITS)):
-            output = tmp_path / f"{name}.{fmt}"
-            tracemalloc.start()
-            result = cli("query", "-e", text, "--format", fmt, *limits, "-o", str(output))
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            assert result.exit_code == 0, result.output
-            answers[name, fmt] = output.read_bytes(), peak
-        (limited, held), (streamed, streamed_peak) = (
-            answers["limited", fmt],
-            answers["streamed", fmt],
-        )
-        assert streamed == limited and len(streamed) > 1_000_000
+    for fmt, text in STREAMED:
+        answers = answered_both_ways(cli, tmp_path, fmt, text)
+        (limited, held), (streamed, streamed_peak) = answers["limited"], answers["streamed"]
+        assert streamed == limited and len(streamed) > 1_000_000, fmt
         assert held > len(limited) > 4 * streamed_peak, (fmt, held, streamed_peak)
+
+
+@pytest.mark.parametrize("engine", ["store_engine", "memory_engine"])
+def test_both_engines_stream_the_bytes_they_form_whole(engine, request) -> None:
+    import io
+
+    from graph.query import QueryText, run
+    from graph.results import format_answer, write_answer
+
+    engine = request.getfixturevalue(engine)
+    ordered = QueryText(EVERY_TRIPLE + " ORDER BY ?s ?p ?o", "<test>")  # rdflib's order varies
+    for fmt in ("csv", "tsv", "json", "xml", "table"):
+        whole = format_answer(run(engine, ordered), fmt)
+        stream = io.BytesIO()
+        write_answer(run(engine, ordered), fmt, stream)
+        assert stream.getvalue() == whole and whole.count(b"\n") > 1_000, fmt

@@ -115,3 +115,14 @@ def test_a_union_default_graph_gives_no_warning(cli, pushed) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == "no\n"
     assert result.stderr == ""
+
+
+def test_an_allowed_service_is_allowed_on_an_endpoint_too(cli, pushed) -> None:
+    service = f"{pushed.base}/query"
+    text = f"SELECT ?s WHERE {{ SERVICE <{service}> {{ ?s a mg:Company }} }} LIMIT 1"
+    asked = ("query", "-e", text, "-f", "csv", "--endpoint", service)
+    refused = cli(*asked)
+    assert refused.exit_code == 2 and f"SERVICE <{service}> is refused" in refused.stderr
+    allowed = cli(*asked, "--allow-service", service)
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.stdout.splitlines()[0] == "s" and len(allowed.stdout.splitlines()) == 2

@@ -125,12 +125,17 @@ def emit_with(write: Callable[[BinaryIO], object], output: Path | None) -> None:
 
 def table_width() -> int:
     """How wide a table may be: $COLUMNS, else the terminal's width, else (standard output
-    is not a terminal) the results' default."""
-    import shutil
-
+    is not a terminal) the results' default. The rule of `shutil.get_terminal_size`,
+    without importing shutil (and the compression modules it imports) into every query."""
     from graph.results import TABLE_WIDTH
 
-    return shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or TABLE_WIDTH
+    except (AttributeError, ValueError, OSError):
+        return TABLE_WIDTH
 
 
 def notice(message: str) -> None:

@@ -86,13 +86,11 @@ def graphs(project: Project) -> None:
         "GROUP BY ?graph ORDER BY ?graph",
         "<graphs>",
     )
-    from graph.workspace import missing_files
-
     source = store_source()
-    with source.holding(project) as store:
-        for graph, triples in run(source.engine(project, store), text).rows():
+    with source.holding(project) as opened:
+        for graph, triples in run(source.engine(project, opened), text).rows():
             click.echo(f"{int(triples.value):>10,}  {graph.text()}")
-        for entry in missing_files(project):
+        for entry in opened.missing:
             click.echo(f"{'missing':>10}  <{entry.graph}>")
 
 
@@ -148,7 +146,7 @@ def push(
     target = Endpoint(endpoint, update_url=update_endpoint, store_url=endpoint, timeout=timeout)
     source = store_source()
     with source.holding(project) as opened:
-        store = opened
+        store = opened.store
         if graph_iri:
             graphs = {graph_iri: serialize(store, "nt")}
         else:

@@ -154,6 +154,6 @@ def export(project: Project, fmt: str, output: Path | None, source: Source) -> N
       muskgraph export --format nt | wc -l
       muskgraph export --format jsonld -o muskgraph.jsonld
     """
-    with source.holding(project) as store:
-        engine = source.engine(project, store)
+    with source.holding(project) as opened:
+        engine = source.engine(project, opened)
         emit_with(lambda stream: engine.export(fmt, stream), output)

@@ -102,6 +102,7 @@ def query(
     # Parses are remembered beside the project's store; files and endpoints leave out/ alone.
     memory = None if source.data or source.endpoint else project.out_dir / SANDBOX_MEMORY
     bound = _params(params)
+    source = source._replace(services=allow_service)
     request = source.checking(
         f"the query {text.origin}", lambda: prepare(text, bound, allow_service, memory)
     )

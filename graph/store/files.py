@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import mmap
 import re
 import stat
 from collections import deque
@@ -115,15 +114,15 @@ def _line_at(path: Path, offset: int) -> int:
         return lines + after[: len(after) - len(after.lstrip())].count(b"\n")
 
 
-_TURTLE_TOKENS = re.compile(
+# Patterns of tokens, compiled (with re.DOTALL) when a file is checked, not at import.
+_TURTLE_TOKENS = (
     rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
     rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
     rb'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"'
     rb"|'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'"
-    rb"|<<|>>|<[^<>\s]*>|#[^\n\r]*|\\.|[\[\]()]",
-    re.DOTALL,
+    rb"|<<|>>|<[^<>\s]*>|#[^\n\r]*|\\.|[\[\]()]"
 )
-_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_JSON_TOKENS = rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]'
 # format: (its tokens, those that open a level, the most levels read, what nests)
 _NESTING = {
     ox.RdfFormat.TURTLE: (_TURTLE_TOKENS, (b"[", b"(", b"<<"), MAX_NESTING, "blank nodes or lists"),
@@ -142,12 +141,14 @@ def _check_nesting(path: Path, rdf_format: ox.RdfFormat) -> None:
         return
     if rdf_format not in _NESTING or path.stat().st_size == 0:
         return
+    import mmap
+
     tokens, opening, limit, what = _NESTING[rdf_format]
     closing = {_CLOSING[token] for token in opening}
     depth = deepest = 0
     first = None
     with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        for match in tokens.finditer(data):
+        for match in re.compile(tokens, re.DOTALL).finditer(data):
             token = match.group()
             if token in opening:
                 depth += 1

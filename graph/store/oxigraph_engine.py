@@ -13,7 +13,6 @@ from graph.errors import InputError
 from graph.prefixes import PREFIXES
 from graph.store.answer import Answer, answering
 from graph.store.files import RDF_FORMATS
-from graph.store.rdflib_bridge import rdflib_dataset, rdflib_triples
 from graph.store.terms import Term, from_oxigraph, to_oxigraph
 
 
@@ -123,11 +122,15 @@ class OxigraphEngine:
 
     def dataset(self) -> Any:
         """The store's quads as an rdflib Dataset, for code that needs rdflib's API."""
+        from graph.store.rdflib_bridge import rdflib_dataset
+
         return rdflib_dataset(self.store)
 
     def union(self) -> set[tuple[Any, Any, Any]]:
         """The union of the store's graphs as rdflib triples, for graph.render: a set
         is built in a fraction of the time an rdflib store takes."""
+        from graph.store.rdflib_bridge import rdflib_triples
+
         return rdflib_triples((quad.subject, quad.predicate, quad.object) for quad in self.store)
 
     def export(self, fmt: str, output: IO[bytes]) -> None:
