@@ -132,14 +132,14 @@ def test_paths_name_lines_statuses_and_sources_by_their_english_labels(cli) -> N
         "AI chatbots\n"
         "  1. rockets (kg:rockets) feeds data centres in orbit (planned) "
         "(kg:orbital-data-centres)\n"
-        "     [inferred by the graph, plan, Rockets feed what their controller plans to put in "
-        "orbit]\n"
+        "     [inferred by the graph, forecast, Rockets may feed what their controller plans to "
+        "put in orbit]\n"
     )
     assert (
-        "     [the article's word, plan, News article on the SpaceX\u2013xAI merger (German)] "
+        "     [the article's word, opinion, News article on the SpaceX\u2013xAI merger (German)] "
         "„Diese" in result.stdout
     )
-    assert "     [background knowledge, fact] An AI chatbot" in result.stdout
+    assert "     [background knowledge, fact] AI chatbots such as" in result.stdout
     assert "mg:" not in result.stdout
 
 
@@ -152,7 +152,8 @@ def test_paths_in_german(cli) -> None:
     )
     assert "[Hintergrundwissen, Tatsache] " in result.stdout
     assert (
-        "[Wort des Artikels, Plan, Nachrichtenartikel über die Fusion von SpaceX" in result.stdout
+        "[Wort des Artikels, Meinung, Nachrichtenartikel über die Fusion von SpaceX"
+        in result.stdout
     )
 
 
@@ -179,9 +180,9 @@ def test_iris_print_prefixed_names_for_scripts(cli) -> None:
     assert result.stdout.startswith(
         "path 1: kg:rockets -> kg:orbital-data-centres -> kg:ai-models -> kg:ai-chatbots\n"
         "  1. kg:rockets feeds kg:orbital-data-centres\n"
-        "     [mg:Inferred, mg:Plan, kg:rule-launches-planned-orbit]\n"
+        "     [mg:Inferred, mg:Forecast, kg:rule-launches-planned-orbit]\n"
     )
-    assert "[mg:ReportedByArticle, mg:Plan, kg:article-spacex-xai-merger] „" in result.stdout
+    assert "[mg:ReportedByArticle, mg:Opinion, kg:article-spacex-xai-merger] „" in result.stdout
 
 
 # Many paths: the limit, the order, and memory
