@@ -27,7 +27,8 @@ from graph.provenance import find_mismatches
 from graph.query import VIOLATION_SUFFIX, Engine, QueryText, library, run
 from graph.store.files import memory_store, parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
-from graph.store.rdflib_bridge import from_rdflib, rdflib_graph
+from graph.shacl import Result, ShapesGraph, path_text, term_text
+from graph.store.rdflib_bridge import rdflib_graph
 from graph.workspace import Loaded, find_loaded, read_record
 
 if TYPE_CHECKING:
@@ -86,38 +87,26 @@ def _rdflib_conversions() -> Iterator[None]:
         _toPythonMapping.update(saved)
 
 
-def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
-    """SHACL results as lines: focus node, path, message."""
+def pyshacl_results(data: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
+    """pySHACL's results, with the ontology and RDFS inference: the reference engine."""
     with _rdflib_conversions():
         _, results, _ = shacl_validate(
             data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
         )
-    lines = []
+    found = []
     for result in results.subjects(SH.resultSeverity, None):
-        severity = _text(results.value(result, SH.resultSeverity)).removeprefix("sh:")
-        focus = _text(results.value(result, SH.focusNode))
-        path = _path_text(results, results.value(result, SH.resultPath))
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        message = messages[0] if messages else "violates a shape"
-        lines.append(f"{severity}: {focus}{' ' + path if path else ''}: {message}")
-    return sorted(lines)
-
-
-def _text(term) -> str:
-    converted = from_rdflib(term)
-    return "" if converted is None else converted.text()
-
-
-def _path_text(results: Graph, path) -> str:
-    """A SHACL path as SPARQL writes it (`mg:status`, `^rdf:subject`, `mg:evidence/oa:hasSource`),
-    not as the label of the blank node that holds it."""
-    inverse = results.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + _path_text(results, inverse)
-    steps = list(results.items(path)) if path is not None else []
-    if steps:
-        return "/".join(_path_text(results, step) for step in steps)
-    return _text(path)
+        component = term_text(results.value(result, SH.sourceConstraintComponent))
+        found.append(
+            Result(
+                term_text(results.value(result, SH.focusNode)),
+                path_text(results, results.value(result, SH.resultPath)),
+                component.removeprefix("sh:"),
+                term_text(results.value(result, SH.resultSeverity)).removeprefix("sh:"),
+                messages[0] if messages else "violates a shape",
+            )
+        )
+    return found
 
 
 def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[str]:
