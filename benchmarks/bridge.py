@@ -46,7 +46,7 @@ from graph.render import render_graph
 from graph.store.files import parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_bridge import rdflib_dataset, rdflib_graph
-from graph.validate import shacl_inputs, shacl_problems
+from graph.validate import pyshacl_results, shacl_inputs
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 TITLE = "bridge"
@@ -83,11 +83,11 @@ def draw_rows(store: ox.Store, runs: int) -> list[tuple[str, float, bool]]:
 def shacl_rows(store: ox.Store, shapes: Graph, runs: int) -> list[tuple[str, float, bool]]:
     def handed_across() -> list[str]:
         data, ontology = shacl_inputs(OxigraphEngine(store))
-        return shacl_problems(data, shapes, ontology)
+        return sorted(r.line() for r in pyshacl_results(data, shapes, ontology))
 
     def through_oxrdflib() -> list[str]:
         ontology = Graph(store=OxigraphStore(store=store), identifier=URIRef(ONTOLOGY_IRI))
-        return shacl_problems(on_oxrdflib(store), shapes, ontology)
+        return sorted(r.line() for r in pyshacl_results(on_oxrdflib(store), shapes, ontology))
 
     mine, problems = least_cpu(handed_across, runs)
     theirs, found = least_cpu(through_oxrdflib, runs)

@@ -15,22 +15,22 @@ whose range is. Each property in a path is widened to its sub-properties.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import combinations, count
 from typing import Any, NamedTuple
 
-import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
 from graph.errors import InputError
 from graph.prefixes import compact
+from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_bridge import from_rdflib
-from graph.store.terms import from_oxigraph
 
 # Shape parameters that say nothing to check.
 _DESCRIPTIVE = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group}
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
+# Each SHACL path form but sequences (lists), as SPARQL writes it.
 _PATHS = {
     SH.inversePath: "^({})",
     SH.alternativePath: "",
@@ -57,6 +57,43 @@ _COMPARISONS = {
 }
 _PAIRS = {SH.lessThan: "<", SH.lessThanOrEquals: "<="}
 _LOGICAL = {SH["and"]: " && ", SH["or"]: " || "}
+# Each constraint parameter, and the method of _Compiler that checks it.
+_CONSTRAINTS = {
+    SH["class"]: "_class",
+    SH.datatype: "_datatype",
+    SH.nodeKind: "_node_kind",
+    SH.minCount: "_min_count",
+    SH.maxCount: "_max_count",
+    SH.minLength: "_length",
+    SH.maxLength: "_length",
+    SH.pattern: "_pattern",
+    SH.languageIn: "_language_in",
+    SH.uniqueLang: "_unique_lang",
+    SH.equals: "_equals",
+    SH.disjoint: "_disjoint",
+    SH.hasValue: "_has_value",
+    SH["in"]: "_in",
+    SH.node: "_node",
+    SH["not"]: "_not",
+    SH.xone: "_xone",
+    SH.qualifiedMinCount: "_qualified",
+    SH.qualifiedMaxCount: "_qualified",
+    **dict.fromkeys(_COMPARISONS, "_comparison"),
+    **dict.fromkeys(_PAIRS, "_pair"),
+    **dict.fromkeys(_LOGICAL, "_logical"),
+}
+# Parameters read with a constraint's, and those that say nothing to check.
+_OTHER_PARAMETERS = {
+    *_DESCRIPTIVE,
+    *_TARGETS,
+    *_PATHS,
+    SH.property,
+    SH.path,
+    SH.flags,
+    SH.deactivated,
+    SH.qualifiedValueShape,
+    SH.qualifiedValueShapesDisjoint,
+}
 # Classes RDFS gives every node, property or class: their instances are not inferred here.
 _META_CLASSES = {RDFS.Resource, RDFS.Class, RDF.Property, RDFS.Literal, RDFS.Datatype}
 
@@ -85,53 +122,74 @@ class _Check(NamedTuple):
 
 
 class _Site(NamedTuple):
-    """Where a constraint parameter is: its shape, and the SPARQL of the shape's focus
-    variable, path (None for a node shape), value variable and the pattern binding it."""
+    """Where a constraint parameter is: its shape, and in SPARQL the shape's focus
+    variable, path (None for a node shape) and value variable."""
 
     shape: Any
     parameter: Any
     focus: str
     path: str | None
     value: str
-    values: str
+    nullable: bool  # the path may have length zero: the focus is one of its values
+
+    @property
+    def component(self) -> str:
+        """The constraint component of the parameter, e.g. MinCountConstraintComponent."""
+        name = str(self.parameter).removeprefix(str(SH))
+        return f"{name[0].upper()}{name[1:]}ConstraintComponent"
+
+    @property
+    def values(self) -> str:
+        return self.reach(self.value)
+
+    def reach(self, name: str) -> str:
+        """A pattern binding the variable `name` to each value node."""
+        if self.path is None:
+            return f"BIND({self.focus} AS {name})"
+        if self.nullable:  # Oxigraph has no zero-length path from a node in no triple
+            return (
+                f"OPTIONAL {{ {self.focus} {self.path} {name}_ }} "
+                f"BIND(COALESCE({name}_, {self.focus}) AS {name})"
+            )
+        return f"{self.focus} {self.path} {name} ."
+
+    def has(self, term: str) -> str:
+        """A pattern that matches when `term` (bound) is a value node."""
+        if self.path is None:
+            return f"FILTER(sameTerm({self.focus}, {term}))"
+        found = f"{self.focus} {self.path} {term} ."
+        if self.nullable:
+            return f"{{ {found} }} UNION {{ FILTER(sameTerm({self.focus}, {term})) }}"
+        return found
 
 
 class Schema(NamedTuple):
-    """The data's RDFS schema: what widens a class or a property."""
+    """The data's RDFS schema: what widens a class or a property. Each maps an IRI to the
+    IRIs that RDFS entailment adds to it."""
 
-    subclasses: dict[str, set[str]]
-    subproperties: dict[str, set[str]]
-    domains: dict[str, set[str]]  # property -> classes
-    ranges: dict[str, set[str]]
+    subclasses: dict[str, set[str]]  # class -> its subclasses, at any depth
+    subproperties: dict[str, set[str]]  # property -> its sub-properties, at any depth
+    domains: dict[str, set[str]]  # class -> the properties whose rdfs:domain it is
+    ranges: dict[str, set[str]]  # class -> the properties whose rdfs:range it is
 
     @classmethod
-    def read(cls, store: ox.Store) -> Schema:
+    def read(cls, engine: OxigraphEngine) -> Schema:
         def pairs(pattern: str) -> dict[str, set[str]]:
             found: dict[str, set[str]] = {}
-            for row in store.query(
-                f"SELECT ?a ?b {{ {pattern} }}", use_default_graph_as_union=True
-            ):
-                if isinstance(row["a"], ox.NamedNode) and isinstance(row["b"], ox.NamedNode):
-                    found.setdefault(row["b"].value, set()).add(row["a"].value)
+            for a, b in engine.query(f"SELECT ?a ?b {{ {pattern} }}", "<schema>").rows():
+                if a is not None and b is not None and a.kind == b.kind == "iri":
+                    found.setdefault(b.value, set()).add(a.value)
             return found
 
         return cls(
             pairs(f"?a <{RDFS.subClassOf}>+ ?b"),
             pairs(f"?a <{RDFS.subPropertyOf}>+ ?b"),
-            _inverted(pairs(f"?a <{RDFS.domain}> ?b")),
-            _inverted(pairs(f"?a <{RDFS.range}> ?b")),
+            pairs(f"?a <{RDFS.domain}> ?b"),
+            pairs(f"?a <{RDFS.range}> ?b"),
         )
 
     def widened(self, prop: str) -> set[str]:
         return {prop} | self.subproperties.get(prop, set())
-
-
-def _inverted(mapping: dict[str, set[str]]) -> dict[str, set[str]]:
-    inverted: dict[str, set[str]] = {}
-    for key, values in mapping.items():
-        for value in values:
-            inverted.setdefault(value, set()).add(key)
-    return inverted
 
 
 class ShapesGraph:
@@ -140,19 +198,7 @@ class ShapesGraph:
     def __init__(self, shapes: Graph, origin: str) -> None:
         self.graph = shapes
         self.origin = origin
-        supported = (
-            _DESCRIPTIVE
-            | _TARGETS
-            | set(_PATHS)
-            | set(_COMPARISONS)
-            | set(_PAIRS)
-            | set(_LOGICAL)
-            | {SH.property, SH.path, SH["class"], SH.datatype, SH.nodeKind, SH.minCount}
-            | {SH.maxCount, SH.minLength, SH.maxLength, SH.pattern, SH.flags, SH.languageIn}
-            | {SH.uniqueLang, SH.equals, SH.disjoint, SH.hasValue, SH["in"], SH.node, SH["not"]}
-            | {SH.xone, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
-            | {SH.qualifiedValueShapesDisjoint, SH.deactivated}
-        )
+        supported = set(_CONSTRAINTS) | _OTHER_PARAMETERS
         for subject, predicate, value in shapes:
             if str(predicate).startswith(str(SH)) and predicate not in supported:
                 self.refuse(subject, f"{compact(str(predicate))} is not supported")
@@ -172,9 +218,9 @@ class ShapesGraph:
             "(use --engine pyshacl)"
         )
 
-    def results(self, store: ox.Store) -> list[Result]:
-        """Every validation result of the data in `store` (the union of its graphs)."""
-        compiler = _Compiler(self, Schema.read(store))
+    def results(self, engine: OxigraphEngine) -> list[Result]:
+        """Every validation result of the data the engine reads."""
+        compiler = _Compiler(self, Schema.read(engine))
         results = []
         for shape in self.targeted:
             if self.deactivated(shape):
@@ -183,18 +229,19 @@ class ShapesGraph:
             for source, check in compiler.top_checks(shape):
                 outputs = " ".join(("?focus", *check.outputs))
                 query = f"SELECT DISTINCT {outputs} WHERE {{ {targets} {check.pattern} }}"
-                rows = store.query(query, use_default_graph_as_union=True)
-                results += [self.result(row["focus"], source, check.component) for row in rows]
+                found = self.result(source, check.component)
+                rows = engine.query(query, f"<{check.component} of {term_text(source)}>").rows()
+                results += [found._replace(focus=row[0].text()) for row in rows if row[0]]
         return results
 
-    def result(self, focus: Any, shape: Any, component: str) -> Result:
+    def result(self, shape: Any, component: str) -> Result:
+        """A result of the shape's constraint component, for any focus node."""
         severity = self.graph.value(shape, SH.severity) or SH.Violation
         messages = sorted(str(m) for m in self.graph.objects(shape, SH.message))
         message = messages[0] if messages else f"{component} of {term_text(shape)}"
-        path = self.graph.value(shape, SH.path)
         return Result(
-            from_oxigraph(focus).text(),
-            path_text(self.graph, path) if path is not None else "",
+            "",
+            path_text(self.graph, self.graph.value(shape, SH.path)),
             component,
             compact(str(severity)).removeprefix("sh:"),
             message,
@@ -259,237 +306,165 @@ class _Compiler:
         """The checks of the shape's own parameters (not of its property shapes)."""
         path_node = self.graph.value(shape, SH.path)
         path = None if path_node is None else self.path(path_node)
+        nullable = path_node is not None and self.nullable(path_node)
         value = self.var()
-        values = f"{focus} {path} {value} ." if path else f"BIND({focus} AS {value})"
         checks = []
-        for parameter, make in self._makers().items():
+        for parameter, method in _CONSTRAINTS.items():
             for argument in self._objects(shape, parameter):
-                check = make(_Site(shape, parameter, focus, path, value, values), argument)
+                site = _Site(shape, parameter, focus, path, value, nullable)
+                check = getattr(self, method)(site, argument)
                 if check is not None:
                     checks.append(check)
         return checks
 
-    def _makers(self) -> dict[Any, Callable[..., _Check | None]]:
-        makers: dict[Any, Callable[..., _Check | None]] = {
-            SH["class"]: self._class,
-            SH.datatype: self._datatype,
-            SH.nodeKind: self._node_kind,
-            SH.minCount: self._min_count,
-            SH.maxCount: self._max_count,
-            SH.minLength: self._length,
-            SH.maxLength: self._length,
-            SH.pattern: self._pattern,
-            SH.languageIn: self._language_in,
-            SH.uniqueLang: self._unique_lang,
-            SH.equals: self._equals,
-            SH.disjoint: self._disjoint,
-            SH.hasValue: self._has_value,
-            SH["in"]: self._in,
-            SH.node: self._node,
-            SH["not"]: self._not,
-            SH.xone: self._xone,
-            SH.qualifiedMinCount: self._qualified,
-            SH.qualifiedMaxCount: self._qualified,
-        }
-        for parameter in _COMPARISONS:
-            makers[parameter] = self._comparison
-        for parameter in _PAIRS:
-            makers[parameter] = self._pair
-        for parameter in _LOGICAL:
-            makers[parameter] = self._logical
-        return makers
+    # Constraints on each value node: one result per value node that fails `test`.
 
-    # Value-based constraints: one result per value node.
+    def _value_check(self, site: _Site, test: str) -> _Check:
+        return _Check(site.component, f"{site.values} FILTER(!({test}))", (site.value,))
 
     def _class(self, site: _Site, cls: Any) -> _Check:
-        return _Check(
-            "ClassConstraintComponent",
-            f"{site.values} FILTER NOT EXISTS {{ {self.instance(site.value, cls)} }}",
-            (site.value,),
-        )
+        return self._value_check(site, f"EXISTS {{ {self.instance(site.value, cls)} }}")
 
     def _datatype(self, site: _Site, datatype: Any) -> _Check:
-        test = f"isLiteral({site.value}) && datatype({site.value}) = {datatype.n3()}"
+        v = site.value
+        test = f"isLiteral({v}) && datatype({v}) = {datatype.n3()}"
         if datatype == RDF.langString:
-            test += f' && lang({site.value}) != ""'
+            test += f' && lang({v}) != ""'
         elif datatype in _CASTABLE:
-            test += f" && COALESCE(isLiteral({datatype.n3()}(str({site.value}))), false)"
-        return _Check(
-            "DatatypeConstraintComponent", f"{site.values} FILTER(!({test}))", (site.value,)
-        )
+            test += f" && COALESCE(isLiteral({datatype.n3()}(str({v}))), false)"
+        return self._value_check(site, test)
 
     def _node_kind(self, site: _Site, kind: Any) -> _Check:
         if kind not in _NODE_KINDS:
             self.shapes.refuse(site.shape, f"sh:nodeKind {term_text(kind)} is not a node kind")
-        test = _NODE_KINDS[kind].format(v=site.value)
-        return _Check(
-            "NodeKindConstraintComponent", f"{site.values} FILTER(!({test}))", (site.value,)
-        )
+        return self._value_check(site, _NODE_KINDS[kind].format(v=site.value))
 
     def _length(self, site: _Site, length: Any) -> _Check:
-        operator, name = (
-            (">=", "MinLength") if site.parameter == SH.minLength else ("<=", "MaxLength")
+        operator = ">=" if site.parameter == SH.minLength else "<="
+        v = site.value
+        return self._value_check(
+            site, f"!isBlank({v}) && COALESCE(strlen(str({v})) {operator} {int(length)}, false)"
         )
-        test = f"isBlank({site.value}) || !COALESCE(strlen(str({site.value})) {operator} {int(length)}, false)"
-        return _Check(f"{name}ConstraintComponent", f"{site.values} FILTER({test})", (site.value,))
 
     def _pattern(self, site: _Site, pattern: Any) -> _Check:
+        arguments = [f"str({site.value})", Literal(str(pattern)).n3()]
         flags = self.graph.value(site.shape, SH.flags)
-        arguments = f"str({site.value}), {Literal(str(pattern)).n3()}"
         if flags is not None:
-            arguments += f", {Literal(str(flags)).n3()}"
-        test = f"isBlank({site.value}) || !regex({arguments})"
-        return _Check("PatternConstraintComponent", f"{site.values} FILTER({test})", (site.value,))
+            arguments.append(Literal(str(flags)).n3())
+        return self._value_check(site, f"!isBlank({site.value}) && regex({', '.join(arguments)})")
 
     def _language_in(self, site: _Site, languages: Any) -> _Check:
+        v = site.value
         tags = [str(tag).lower() for tag in self._list(site.shape, languages)]
         matches = " || ".join(
-            "true" if tag == "*" else f"langMatches(lang({site.value}), {Literal(tag).n3()})"
-            for tag in tags
+            "true" if tag == "*" else f"langMatches(lang({v}), {Literal(tag).n3()})" for tag in tags
         )
-        test = f'COALESCE(lang({site.value}) != "" && ({matches or "false"}), false)'
-        return _Check(
-            "LanguageInConstraintComponent", f"{site.values} FILTER(!({test}))", (site.value,)
+        return self._value_check(
+            site, f'COALESCE(lang({v}) != "" && ({matches or "false"}), false)'
         )
 
     def _comparison(self, site: _Site, bound: Any) -> _Check:
-        test = f"COALESCE({site.value} {_COMPARISONS[site.parameter]} {bound.n3()}, false)"
-        name = str(site.parameter).removeprefix(str(SH))
-        return _Check(
-            f"{name[0].upper()}{name[1:]}ConstraintComponent",
-            f"{site.values} FILTER(!({test}))",
-            (site.value,),
-        )
+        operator = _COMPARISONS[site.parameter]
+        return self._value_check(site, f"COALESCE({site.value} {operator} {bound.n3()}, false)")
 
     def _in(self, site: _Site, members: Any) -> _Check:
-        listed = " || ".join(
-            f"sameTerm({site.value}, {m.n3()})" for m in self._list(site.shape, members)
-        )
-        return _Check(
-            "InConstraintComponent", f"{site.values} FILTER(!({listed or 'false'}))", (site.value,)
-        )
+        listed = [f"sameTerm({site.value}, {m.n3()})" for m in self._list(site.shape, members)]
+        return self._value_check(site, " || ".join(listed) or "false")
 
     def _node(self, site: _Site, other: Any) -> _Check:
-        test = self.conforms(other, site.value)
-        return _Check("NodeConstraintComponent", f"{site.values} FILTER(!({test}))", (site.value,))
+        return self._value_check(site, self.conforms(other, site.value))
 
     def _not(self, site: _Site, other: Any) -> _Check:
-        test = self.conforms(other, site.value)
-        return _Check("NotConstraintComponent", f"{site.values} FILTER({test})", (site.value,))
+        return self._value_check(site, f"!({self.conforms(other, site.value)})")
 
     def _logical(self, site: _Site, members: Any) -> _Check:
-        operator = _LOGICAL[site.parameter]
         tests = [f"({self.conforms(m, site.value)})" for m in self._list(site.shape, members)]
-        name = "And" if operator == " && " else "Or"
-        test = operator.join(tests) or ("true" if name == "And" else "false")
-        return _Check(
-            f"{name}ConstraintComponent", f"{site.values} FILTER(!({test}))", (site.value,)
-        )
+        empty = "true" if site.parameter == SH["and"] else "false"
+        return self._value_check(site, _LOGICAL[site.parameter].join(tests) or empty)
 
     def _xone(self, site: _Site, members: Any) -> _Check:
-        conforming = " + ".join(
+        conforming = [
             f"IF({self.conforms(m, site.value)}, 1, 0)" for m in self._list(site.shape, members)
-        )
-        return _Check(
-            "XoneConstraintComponent",
-            f"{site.values} FILTER(({conforming or '0'}) != 1)",
-            (site.value,),
-        )
+        ]
+        return self._value_check(site, f"({' + '.join(conforming) or '0'}) = 1")
 
-    # Pairs of site.values: one result per site.value, or per pair that fails.
+    # Constraints between the values and another property of the focus node.
 
     def _equals(self, site: _Site, prop: Any) -> _Check:
-        other = self.predicate(prop)
-        has_value = (
-            f"{site.focus} {site.path} {site.value}"
-            if site.path
-            else f"FILTER(sameTerm({site.focus}, {site.value}))"
-        )
+        """One result per value on one side only."""
+        focus, value, other = site.focus, site.value, self.predicate(prop)
         pattern = (
-            f"{{ {site.values} FILTER NOT EXISTS {{ {site.focus} {other} {site.value} }} }} UNION "
-            f"{{ {site.focus} {other} {site.value} FILTER NOT EXISTS {{ {has_value} }} }}"
+            f"{{ {site.values} FILTER NOT EXISTS {{ {focus} {other} {value} }} }} UNION "
+            f"{{ {focus} {other} {value} FILTER NOT EXISTS {{ {site.has(value)} }} }}"
         )
-        return _Check("EqualsConstraintComponent", pattern, (site.value,))
+        return _Check(site.component, pattern, (value,))
 
     def _disjoint(self, site: _Site, prop: Any) -> _Check:
         pattern = f"{site.values} {site.focus} {self.predicate(prop)} {site.value} ."
-        return _Check("DisjointConstraintComponent", pattern, (site.value,))
+        return _Check(site.component, pattern, (site.value,))
 
     def _pair(self, site: _Site, prop: Any) -> _Check:
+        """One result per pair of a value and a value of `prop` that compare wrongly."""
         other = self.var()
         test = f"COALESCE({site.value} {_PAIRS[site.parameter]} {other}, false)"
-        name = "LessThan" if site.parameter == SH.lessThan else "LessThanOrEquals"
         pattern = f"{site.values} {site.focus} {self.predicate(prop)} {other} . FILTER(!({test}))"
-        return _Check(f"{name}ConstraintComponent", pattern, (site.value, other))
+        return _Check(site.component, pattern, (site.value, other))
 
-    # Counts: one result per site.focus node.
+    # Constraints on the focus node as a whole: one result per focus node.
 
-    def _distinct_values(self, focus: str, path: str, how_many: int, shape: Any = None) -> str:
-        """A pattern that matches when the focus has `how_many` distinct values on the
-        path (each conforming to `shape`, if given)."""
+    def _count(
+        self, site: _Site, least: int | None, most: int | None, shape: Any = None
+    ) -> _Check | None:
+        """At least `least` or at most `most` distinct values (that conform to `shape`)."""
+        if not site.path:
+            self.shapes.refuse(site.shape, f"{compact(str(site.parameter))} needs sh:path")
+        if least == 0:
+            return None
+        if least is not None:
+            found = self._values(site, least, shape)
+            return _Check(site.component, f"FILTER NOT EXISTS {{ {found} }}")
+        found = self._values(site, (most or 0) + 1, shape)
+        return _Check(site.component, f"FILTER EXISTS {{ {found} }}")
+
+    def _values(self, site: _Site, how_many: int, shape: Any) -> str:
+        """A pattern that matches when the focus has `how_many` distinct values."""
         names = [self.var() for _ in range(how_many)]
-        parts = [f"{focus} {path} {name} ." for name in names]
+        parts = [site.reach(name) for name in names]
         if shape is not None:
             parts += [f"FILTER({self.conforms(shape, name)})" for name in names]
         parts += [f"FILTER(!sameTerm({a}, {b}))" for a, b in combinations(names, 2)]
         return " ".join(parts)
 
-    def _min_count(self, site: _Site, minimum: Any) -> _Check | None:
-        if not site.path:
-            self.shapes.refuse(site.shape, "sh:minCount on a node shape is not allowed")
-        if int(minimum) == 0:
-            return None
-        pattern = (
-            f"FILTER NOT EXISTS {{ {self._distinct_values(site.focus, site.path, int(minimum))} }}"
-        )
-        return _Check("MinCountConstraintComponent", pattern)
+    def _min_count(self, site: _Site, least: Any) -> _Check | None:
+        return self._count(site, int(least), None)
 
-    def _max_count(self, site: _Site, maximum: Any) -> _Check:
-        if not site.path:
-            self.shapes.refuse(site.shape, "sh:maxCount on a node shape is not allowed")
-        pattern = (
-            f"FILTER EXISTS {{ {self._distinct_values(site.focus, site.path, int(maximum) + 1)} }}"
-        )
-        return _Check("MaxCountConstraintComponent", pattern)
+    def _max_count(self, site: _Site, most: Any) -> _Check | None:
+        return self._count(site, None, int(most))
 
     def _qualified(self, site: _Site, bound: Any) -> _Check | None:
         qualified = self.graph.value(site.shape, SH.qualifiedValueShape)
-        if qualified is None or not site.path:
-            self.shapes.refuse(
-                site.shape, "a qualified count needs sh:path and sh:qualifiedValueShape"
-            )
+        if qualified is None:
+            self.shapes.refuse(site.shape, "a qualified count needs sh:qualifiedValueShape")
         if site.parameter == SH.qualifiedMinCount:
-            if int(bound) == 0:
-                return None
-            found = self._distinct_values(site.focus, site.path, int(bound), qualified)
-            return _Check(
-                "QualifiedMinCountConstraintComponent", f"FILTER NOT EXISTS {{ {found} }}"
-            )
-        found = self._distinct_values(site.focus, site.path, int(bound) + 1, qualified)
-        return _Check("QualifiedMaxCountConstraintComponent", f"FILTER EXISTS {{ {found} }}")
+            return self._count(site, int(bound), None, qualified)
+        return self._count(site, None, int(bound), qualified)
 
     def _unique_lang(self, site: _Site, unique: Any) -> _Check | None:
+        """One result per language tag that two values share."""
         if not unique.eq(Literal(True)):
             return None
         if not site.path:
-            self.shapes.refuse(site.shape, "sh:uniqueLang on a node shape is not allowed")
-        other, language = self.var(), self.var()
+            self.shapes.refuse(site.shape, "sh:uniqueLang needs sh:path")
+        v, other, language = site.value, self.var(), self.var()
         pattern = (
-            f"{site.values} {site.focus} {site.path} {other} . "
-            f'FILTER(!sameTerm({site.value}, {other}) && lang({site.value}) != "" '
-            f"&& lcase(lang({site.value})) = lcase(lang({other}))) BIND(lcase(lang({site.value})) AS {language})"
+            f"{site.values} {site.reach(other)} "
+            f'FILTER(!sameTerm({v}, {other}) && lang({v}) != "" '
+            f"&& lcase(lang({v})) = lcase(lang({other}))) BIND(lcase(lang({v})) AS {language})"
         )
-        return _Check("UniqueLangConstraintComponent", pattern, (language,))
+        return _Check(site.component, pattern, (language,))
 
     def _has_value(self, site: _Site, term: Any) -> _Check:
-        if site.path:
-            return _Check(
-                "HasValueConstraintComponent",
-                f"FILTER NOT EXISTS {{ {site.focus} {site.path} {term.n3()} }}",
-            )
-        return _Check(
-            "HasValueConstraintComponent", f"FILTER(!sameTerm({site.focus}, {term.n3()}))"
-        )
+        return _Check(site.component, f"FILTER NOT EXISTS {{ {site.has(term.n3())} }}")
 
     # Classes, properties and paths, widened as RDFS entailment would.
 
@@ -527,6 +502,20 @@ class _Compiler:
         self.shapes.refuse(node, "a path that is not a SHACL property path")
         raise AssertionError  # refuse() raises
 
+    def nullable(self, node: Any) -> bool:
+        """Whether the path may have length zero."""
+        if isinstance(node, URIRef):
+            return False
+        if (node, RDF.first, None) in self.graph:
+            return all(self.nullable(step) for step in self.graph.items(node))
+        if (node, SH.alternativePath, None) in self.graph:
+            alternatives = self.graph.value(node, SH.alternativePath)
+            return any(self.nullable(step) for step in self.graph.items(alternatives))
+        if any((node, p, None) in self.graph for p in (SH.zeroOrMorePath, SH.zeroOrOnePath)):
+            return True
+        inner = self.graph.value(node, SH.inversePath) or self.graph.value(node, SH.oneOrMorePath)
+        return inner is not None and self.nullable(inner)
+
     def _objects(self, shape: Any, parameter: Any) -> list[Any]:
         return sorted(self.graph.objects(shape, parameter), key=lambda o: str(o))
 
@@ -546,10 +535,14 @@ def path_text(graph: Graph, path: Any) -> str:
     not as the label of the blank node that holds it."""
     if path is None:
         return ""
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + path_text(graph, inverse)
-    steps = list(graph.items(path)) if isinstance(path, BNode) else []
-    if steps:
-        return "/".join(path_text(graph, step) for step in steps)
+    if isinstance(path, BNode):
+        if (path, RDF.first, None) in graph:
+            return "/".join(path_text(graph, step) for step in graph.items(path))
+        for predicate, form in _PATHS.items():
+            inner = graph.value(path, predicate)
+            if inner is None:
+                continue
+            if predicate == SH.alternativePath:
+                return "(" + "|".join(path_text(graph, step) for step in graph.items(inner)) + ")"
+            return form.replace("({})", "{}").format(path_text(graph, inner))
     return term_text(path)

@@ -25,9 +25,9 @@ from graph.namespaces import ONTOLOGY_IRI
 from graph.project import Project
 from graph.provenance import find_mismatches
 from graph.query import VIOLATION_SUFFIX, Engine, QueryText, library, run
+from graph.shacl import Result, ShapesGraph, path_text, term_text
 from graph.store.files import memory_store, parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
-from graph.shacl import Result, ShapesGraph, path_text, term_text
 from graph.store.rdflib_bridge import rdflib_graph
 from graph.workspace import Loaded, find_loaded, read_record
 
@@ -124,10 +124,15 @@ def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[st
 class Checks:
     """The project's checks: quotes against their sources, SHACL shapes, violation queries."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, engine: str = "oxigraph") -> None:
+        """`engine` checks the shapes: "oxigraph" answers them compiled to SPARQL
+        (graph.shacl), "pyshacl" is the reference it is tested against."""
         self.assembly = assemble(project, verify_quotes=False)
         self.shapes_file = project.shapes_file
         self.shapes = rdflib_graph(parse_file(project.shapes_file))
+        self.shacl = self._pyshacl
+        if engine == "oxigraph":  # refuses, before any check, a shape it cannot translate
+            self.shacl = ShapesGraph(self.shapes, str(self.shapes_file)).results
         self.seeds_dir = project.seeds_dir
         self.queries = library(project)
         self._project: list[str] | None = None
@@ -140,17 +145,19 @@ class Checks:
             *(f"query {name}" for name in sorted(self.queries) if name.endswith(VIOLATION_SUFFIX)),
         ]
 
-    def _run(self, store: ox.Store) -> list[str]:
-        engine = OxigraphEngine(store)
-        problems = [str(m) for m in find_mismatches(engine, self.seeds_dir, self.assembly.origins)]
+    def _pyshacl(self, engine: OxigraphEngine) -> list[Result]:
         data, ontology = shacl_inputs(engine)
-        problems += shacl_problems(data, self.shapes, ontology)
+        return pyshacl_results(data, self.shapes, ontology)
+
+    def _run(self, engine: OxigraphEngine) -> list[str]:
+        problems = [str(m) for m in find_mismatches(engine, self.seeds_dir, self.assembly.origins)]
+        problems += sorted(result.line() for result in self.shacl(engine))
         return problems + violation_problems(engine, self.queries)
 
     def project(self) -> list[str]:
         """The problems of the project's graphs alone."""
         if self._project is None:
-            self._project = self._run(self.assembly.store)
+            self._project = self._run(OxigraphEngine(self.assembly.store))
         return self._project
 
     def beside(self, store: ox.Store) -> list[str]:
@@ -158,7 +165,7 @@ class Checks:
         are added to `store`)."""
         known = set(self.project())
         store.extend(self.assembly.store)
-        return [problem for problem in self._run(store) if problem not in known]
+        return [problem for problem in self._run(OxigraphEngine(store)) if problem not in known]
 
 
 class Beside(NamedTuple):
@@ -217,9 +224,12 @@ def _loaded_graphs(
         return [Beside(entry.path, entry.graph, None, reason) for entry in chosen]
 
 
-def check(project: Project, selection: Selection, source: Source) -> tuple[list[Report], Checks]:
-    """Check what `selection` chooses; the reports, and the checks that were run."""
-    checks = Checks(project)
+def check(
+    project: Project, selection: Selection, source: Source, engine: str = "oxigraph"
+) -> tuple[list[Report], Checks]:
+    """Check what `selection` chooses, the shapes by `engine`; the reports, and the checks
+    that were run."""
+    checks = Checks(project, engine)
     graphs = set(checks.assembly.files)
     besides = _loaded_graphs(project, selection, graphs, source) + _data_files(selection.data)
     reports = [Report(PROJECT, problems=checks.project())] if selection.project else []
