@@ -274,7 +274,9 @@ class Runner:
         self.verbose = verbose
         self.env = _environment()
 
-    def run(self, argv: Sequence[str], stdout: Path | None = None) -> Sample:
+    def run(
+        self, argv: Sequence[str], stdout: Path | None = None, exits: tuple[int, ...] = (0,)
+    ) -> Sample:
         with (
             open(stdout or os.devnull, "wb") as out,
             tempfile.TemporaryFile() as err,
@@ -302,7 +304,7 @@ class Runner:
             messages = err.read().decode("utf-8", errors="replace")
         if expired.is_set():
             raise StepFailed(f"stopped after {self.timeout:g} s")
-        if process.returncode != 0:
+        if process.returncode not in exits:
             tail = "\n".join(messages.strip().splitlines()[-5:])
             raise StepFailed(f"exit status {process.returncode}: {tail}")
         phases = {}
@@ -311,12 +313,18 @@ class Runner:
                 phases = json.loads(line[len("BENCH ") :])
         return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, phases)
 
-    def measure(self, cell: Cell, argv: Sequence[str], stdout: Path | None = None) -> None:
+    def measure(
+        self,
+        cell: Cell,
+        argv: Sequence[str],
+        stdout: Path | None = None,
+        exits: tuple[int, ...] = (0,),
+    ) -> None:
         """One more sample for `cell`; a failure is recorded and ends the cell's runs."""
         if cell.error is not None:
             return
         try:
-            cell.samples.append(self.run(argv, stdout))
+            cell.samples.append(self.run(argv, stdout, exits))
         except StepFailed as error:
             cell.error = str(error)
         if self.verbose:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from itertools import combinations, count
 from typing import Any, NamedTuple
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
@@ -94,6 +95,11 @@ _OTHER_PARAMETERS = {
     SH.qualifiedValueShape,
     SH.qualifiedValueShapesDisjoint,
 }
+# The graph, in the store checked, that holds the instances of classes under RDFS while
+# the shapes are checked.
+_INSTANCES = "urn:muskgraph:rdfs-instances"
+_INSTANCES_GRAPH = ox.NamedNode(_INSTANCES)
+_TYPE = ox.NamedNode(str(RDF.type))
 # Classes RDFS gives every node, property or class: their instances are not inferred here.
 _META_CLASSES = {RDFS.Resource, RDFS.Class, RDF.Property, RDFS.Literal, RDFS.Datatype}
 
@@ -219,19 +225,25 @@ class ShapesGraph:
         )
 
     def results(self, engine: OxigraphEngine) -> list[Result]:
-        """Every validation result of the data the engine reads."""
+        """Every validation result of the data the engine reads. Its store must take
+        writes: a graph of its own holds the instances of classes meanwhile."""
         compiler = _Compiler(self, Schema.read(engine))
         results = []
-        for shape in self.targeted:
-            if self.deactivated(shape):
-                continue
-            targets = compiler.targets(shape)
-            for source, check in compiler.top_checks(shape):
-                outputs = " ".join(("?focus", *check.outputs))
-                query = f"SELECT DISTINCT {outputs} WHERE {{ {targets} {check.pattern} }}"
-                found = self.result(source, check.component)
-                rows = engine.query(query, f"<{check.component} of {term_text(source)}>").rows()
-                results += [found._replace(focus=row[0].text()) for row in rows if row[0]]
+        try:
+            compiler.infer_instances(engine.store)
+            for shape in self.targeted:
+                if self.deactivated(shape):
+                    continue
+                targets = compiler.targets(shape)
+                for source, check in compiler.top_checks(shape):
+                    outputs = " ".join(("?focus", *check.outputs))
+                    query = f"SELECT DISTINCT {outputs} WHERE {{ {targets} {check.pattern} }}"
+                    found = self.result(source, check.component)
+                    origin = f"<{check.component} of {term_text(source)}>"
+                    rows = engine.query(query, origin).rows()
+                    results += [found._replace(focus=row[0].text()) for row in rows if row[0]]
+        finally:
+            engine.store.update(f"DROP SILENT GRAPH <{_INSTANCES}>")
         return results
 
     def result(self, shape: Any, component: str) -> Result:
@@ -323,7 +335,11 @@ class _Compiler:
         return _Check(site.component, f"{site.values} FILTER(!({test}))", (site.value,))
 
     def _class(self, site: _Site, cls: Any) -> _Check:
-        return self._value_check(site, f"EXISTS {{ {self.instance(site.value, cls)} }}")
+        v = site.value
+        test = f"EXISTS {{ {self.instance(v, cls)} }}"
+        # A literal can be no subject of the graph of instances: ask the data.
+        test += f" || (isLiteral({v}) && EXISTS {{ {self._instances(v, cls)} }})"
+        return self._value_check(site, test)
 
     def _datatype(self, site: _Site, datatype: Any) -> _Check:
         v = site.value
@@ -469,7 +485,27 @@ class _Compiler:
     # Classes, properties and paths, widened as RDFS entailment would.
 
     def instance(self, node: str, cls: Any) -> str:
-        """A pattern that matches when `node` is an instance of the class under RDFS."""
+        """A pattern that matches when `node` is an instance of the class under RDFS, as
+        `infer_instances` wrote them."""
+        return f"GRAPH <{_INSTANCES}> {{ {node} a {cls.n3()} }}"
+
+    def infer_instances(self, store: ox.Store) -> None:
+        """Write every instance of each class the shapes name, under RDFS, to a graph of
+        their own: a shape asks again and again, the store finds them at once."""
+        for cls in sorted(
+            {*self.graph.objects(None, SH.targetClass), *self.graph.objects(None, SH["class"])}
+        ):
+            found = store.query(
+                f"SELECT DISTINCT ?x {{ {self._instances('?x', cls)} FILTER(!isLiteral(?x)) }}",
+                use_default_graph_as_union=True,
+            )
+            store.extend(
+                ox.Quad(row[0], _TYPE, ox.NamedNode(str(cls)), _INSTANCES_GRAPH) for row in found
+            )
+
+    def _instances(self, node: str, cls: Any) -> str:
+        """A pattern that matches when `node` is an instance of the class under RDFS:
+        explicitly of it or of a subclass, or by the domain or range of a property."""
         classes = {str(cls)} | self.schema.subclasses.get(str(cls), set())
         parts = [f"{node} <{RDF.type}>/<{RDFS.subClassOf}>* {cls.n3()} ."]
         for inferred, direction in ((self.schema.domains, ""), (self.schema.ranges, "^")):

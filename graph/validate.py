@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
@@ -89,6 +88,8 @@ def _rdflib_conversions() -> Iterator[None]:
 
 def pyshacl_results(data: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
     """pySHACL's results, with the ontology and RDFS inference: the reference engine."""
+    from pyshacl import validate as shacl_validate  # slow to import, and seldom used
+
     with _rdflib_conversions():
         _, results, _ = shacl_validate(
             data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
