@@ -705,24 +705,15 @@ def machine() -> dict[str, str]:
 # --- the command -----------------------------------------------------------------------
 
 
-def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.run",
-        description="Time muskgraph against bare pyoxigraph and rdflib's memory store.",
-    )
+def add_run_arguments(parser: argparse.ArgumentParser, sizes: str) -> None:
+    """The options of every benchmark that times whole processes on generated data."""
     parser.add_argument(
         "--sizes",
-        default="10k,100k,1M",
+        default=sizes,
         type=lambda text: [parse_size(part) for part in text.split(",") if part.strip()],
-        help="comma-separated sizes in triples (default: 10k,100k,1M)",
+        help=f"comma-separated sizes in triples (default: {sizes})",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each step (default: 3)")
-    parser.add_argument(
-        "--skip-rdflib-above",
-        type=parse_size,
-        metavar="SIZE",
-        help="leave rdflib out of sizes above SIZE (default: run it at every size)",
-    )
     parser.add_argument(
         "--smoke", action="store_true", help="10k, one run, no verdicts: a check that it works"
     )
@@ -732,6 +723,32 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_CACHE,
         help="where the generated data is kept (default: out/bench)",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every run")
+
+
+def parse_run_arguments(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None
+) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.repeat = [10_000], 1
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="Time muskgraph against bare pyoxigraph and rdflib's memory store.",
+    )
+    add_run_arguments(parser, "10k,100k,1M")
+    parser.add_argument(
+        "--skip-rdflib-above",
+        type=parse_size,
+        metavar="SIZE",
+        help="leave rdflib out of sizes above SIZE (default: run it at every size)",
+    )
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
     parser.add_argument(
         "--timeout",
@@ -739,13 +756,7 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=3600,
         help="stop a measured process after this many seconds (default: 3600; 0: never)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show every run")
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.sizes, args.repeat = [10_000], 1
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    return args
+    return parse_run_arguments(parser, argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

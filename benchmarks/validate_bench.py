@@ -1,7 +1,7 @@
 """`muskgraph validate` against `muskgraph load` of the same generated graph, in one run.
 
     python -m benchmarks.validate_bench [--sizes 100k,1M] [--repeat 3] [--pyshacl-up-to 100k]
-    python -m benchmarks.validate_bench --smoke        # 10k, one run, no verdict (CI)
+    python -m benchmarks.validate_bench --smoke        # 10k, one run, no verdict
 
 For each size: a throw-away project (built once) into which `muskgraph load` loads the
 generated file (benchmarks.generate), then `muskgraph validate` checks the project and
@@ -21,7 +21,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.run import DEFAULT_CACHE, Bench, Cell, Runner, machine, parse_size, size_label
+from benchmarks.run import (
+    Bench,
+    Cell,
+    Runner,
+    add_run_arguments,
+    machine,
+    parse_run_arguments,
+    parse_size,
+    size_label,
+)
 
 TARGET_SIZE = 1_000_000
 MAX_VS_LOAD = 3.0
@@ -75,13 +84,7 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m benchmarks.validate_bench",
         description="Time muskgraph validate against muskgraph load of the same data.",
     )
-    parser.add_argument(
-        "--sizes",
-        default="100k,1M",
-        type=lambda text: [parse_size(part) for part in text.split(",") if part.strip()],
-        help="comma-separated sizes in triples (default: 100k,1M)",
-    )
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each step (default: 3)")
+    add_run_arguments(parser, "100k,1M")
     parser.add_argument(
         "--pyshacl-up-to",
         type=parse_size,
@@ -89,22 +92,7 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="SIZE",
         help="run validate --engine pyshacl up to SIZE triples (default: 100k)",
     )
-    parser.add_argument(
-        "--smoke", action="store_true", help="10k, one run, no verdict: a check that it works"
-    )
-    parser.add_argument(
-        "--cache-dir",
-        type=Path,
-        default=DEFAULT_CACHE,
-        help="where the generated data is kept (default: out/bench)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show every run")
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.sizes, args.repeat = [10_000], 1
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    return args
+    return parse_run_arguments(parser, argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

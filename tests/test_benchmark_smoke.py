@@ -48,3 +48,28 @@ def test_bridge_smoke_run_gives_the_same_answers_every_way() -> None:
     rows = [line for line in result.stdout.splitlines() if line.startswith("  ")]
     assert len(rows) == 7, result.stdout
     assert all(line.rstrip().endswith("x") for line in rows), result.stdout  # same answers
+
+
+def test_validate_smoke_run_prints_each_step_against_the_load(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.validate_bench",
+            "--smoke",
+            "--cache-dir",
+            str(tmp_path),
+        ],
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    for step in ("load", "validate --engine oxigraph", "validate --engine pyshacl"):
+        row = next((line for line in lines if line.startswith(step + " ")), None)
+        assert row is not None, f"no row {step!r} in:\n{result.stdout}"
+        assert row.count("x ") == 2, row  # wall and CPU against the load
+    assert "target:" not in result.stdout  # --smoke gives no verdict
+    assert list(tmp_path.glob("validate-*")) == []  # the work directory is cleaned up
