@@ -1,4 +1,4 @@
-"""SHACL Core shapes compiled to SPARQL, answered by Oxigraph on the store itself.
+"""SHACL Core shapes compiled to SPARQL and answered by Oxigraph, in the store of the data.
 
 pySHACL asks its questions node by node in Python, over a copy of the data in rdflib;
 here each constraint of each targeted shape becomes one SELECT that lists the nodes
@@ -6,11 +6,13 @@ violating it. The translation reads whatever shapes the shapes graph holds and r
 construct it does not translate (SHACL-SPARQL, sh:closed, ...), so that no shape is
 silently skipped.
 
-pySHACL runs with the ontology and inference="rdfs"; its RDFS closure is not materialised
-here. The data's schema (rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain, rdfs:range) is
-read first, and each class is widened to what RDFS entails: explicit instances of it or
-of a subclass, subjects of the properties whose domain is one of those, objects of those
-whose range is. Each property in a path is widened to its sub-properties.
+pySHACL runs with the ontology and inference="rdfs"; here the data's schema
+(rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain, rdfs:range, wherever it is stated) is
+read first. The instances under RDFS of each class the shapes name (explicit instances
+of it or of a subclass, subjects of the properties whose domain is one of those, objects
+of those whose range is) are written to a graph of their own while the shapes are
+checked, and each property in a path is widened to its sub-properties. The rest of the
+closure (every node an rdfs:Resource, ...) is left out: shapes of such classes are refused.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ from graph.store.rdflib_bridge import from_rdflib
 # Shape parameters that say nothing to check.
 _DESCRIPTIVE = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group}
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
-# Each SHACL path form but sequences (lists), as SPARQL writes it.
+# Each SHACL path form but sequences (lists), as SPARQL writes it (alternatives, a list,
+# are joined by "|" where they are read).
 _PATHS = {
     SH.inversePath: "^({})",
-    SH.alternativePath: "",
+    SH.alternativePath: "({})",
     SH.zeroOrMorePath: "({})*",
     SH.oneOrMorePath: "({})+",
     SH.zeroOrOnePath: "({})?",
