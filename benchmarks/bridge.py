@@ -3,8 +3,9 @@
     python -m benchmarks.bridge [--size 100k] [--runs 3]
     python -m benchmarks.bridge --smoke        # the project only, one run (CI)
 
-muskgraph keeps rdflib where its ecosystem is: pyshacl validates and graph.render draws
-rdflib terms. There are two ways to give them the store's data. muskgraph hands it
+muskgraph keeps rdflib where its ecosystem is: pyshacl (the reference SHACL engine,
+`validate --engine pyshacl`) validates and graph.render draws rdflib terms. There are
+two ways to give them the store's data. muskgraph hands it
 across: the triples, converted once into a set for drawing and into rdflib's memory
 store for pyshacl. oxrdflib instead lets rdflib read the store itself, as it is asked.
 This script measures both in one process, on the project's graphs alone and with a
@@ -13,8 +14,8 @@ generated graph (benchmarks.generate) loaded beside them:
 - draw: the whole-graph view (graph.render.render_graph) of the union of the graphs,
   from the union handed across (muskgraph), from a copy into an rdflib Dataset (what
   muskgraph did before), and from an rdflib Dataset on oxrdflib;
-- SHACL: ontology/shapes.ttl over the project's graphs, as `muskgraph validate` runs
-  pyshacl, on the inputs handed across (muskgraph) and on oxrdflib graphs;
+- SHACL: ontology/shapes.ttl over the project's graphs, as `muskgraph validate --engine
+  pyshacl` runs pyshacl, on the inputs handed across (muskgraph) and on oxrdflib graphs;
 - import: a process that imports graph.render, without and with oxrdflib.
 
 Times are CPU seconds in this process (the least of --runs runs; imports: the median
@@ -46,7 +47,7 @@ from graph.render import render_graph
 from graph.store.files import parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_bridge import rdflib_dataset, rdflib_graph
-from graph.validate import shacl_inputs, shacl_problems
+from graph.validate import pyshacl_results, shacl_inputs
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 TITLE = "bridge"
@@ -83,11 +84,11 @@ def draw_rows(store: ox.Store, runs: int) -> list[tuple[str, float, bool]]:
 def shacl_rows(store: ox.Store, shapes: Graph, runs: int) -> list[tuple[str, float, bool]]:
     def handed_across() -> list[str]:
         data, ontology = shacl_inputs(OxigraphEngine(store))
-        return shacl_problems(data, shapes, ontology)
+        return sorted(r.line() for r in pyshacl_results(data, shapes, ontology))
 
     def through_oxrdflib() -> list[str]:
         ontology = Graph(store=OxigraphStore(store=store), identifier=URIRef(ONTOLOGY_IRI))
-        return shacl_problems(on_oxrdflib(store), shapes, ontology)
+        return sorted(r.line() for r in pyshacl_results(on_oxrdflib(store), shapes, ontology))
 
     mine, problems = least_cpu(handed_across, runs)
     theirs, found = least_cpu(through_oxrdflib, runs)

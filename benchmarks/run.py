@@ -290,7 +290,9 @@ class Runner:
         self.verbose = verbose
         self.env = _environment()
 
-    def run(self, argv: Sequence[str], stdout: Path | None = None) -> Sample:
+    def run(
+        self, argv: Sequence[str], stdout: Path | None = None, exits: tuple[int, ...] = (0,)
+    ) -> Sample:
         with (
             open(stdout or os.devnull, "wb") as out,
             tempfile.TemporaryFile() as err,
@@ -318,7 +320,7 @@ class Runner:
             messages = err.read().decode("utf-8", errors="replace")
         if expired.is_set():
             raise StepFailed(f"stopped after {self.timeout:g} s")
-        if process.returncode != 0:
+        if process.returncode not in exits:
             tail = "\n".join(messages.strip().splitlines()[-5:])
             raise StepFailed(f"exit status {process.returncode}: {tail}")
         phases = {}
@@ -327,12 +329,18 @@ class Runner:
                 phases = json.loads(line[len("BENCH ") :])
         return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, phases)
 
-    def measure(self, cell: Cell, argv: Sequence[str], stdout: Path | None = None) -> None:
+    def measure(
+        self,
+        cell: Cell,
+        argv: Sequence[str],
+        stdout: Path | None = None,
+        exits: tuple[int, ...] = (0,),
+    ) -> None:
         """One more sample for `cell`; a failure is recorded and ends the cell's runs."""
         if cell.error is not None:
             return
         try:
-            cell.samples.append(self.run(argv, stdout))
+            cell.samples.append(self.run(argv, stdout, exits))
         except StepFailed as error:
             cell.error = str(error)
         if self.verbose:
@@ -761,31 +769,15 @@ def machine() -> dict[str, str]:
 # --- the command -----------------------------------------------------------------------
 
 
-def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.run",
-        description="Time muskgraph against bare pyoxigraph and rdflib's memory store.",
-    )
+def add_run_arguments(parser: argparse.ArgumentParser, sizes: str) -> None:
+    """The options of every benchmark that times whole processes on generated data."""
     parser.add_argument(
         "--sizes",
-        default="10k,100k,1M",
+        default=sizes,
         type=lambda text: [parse_size(part) for part in text.split(",") if part.strip()],
-        help="comma-separated sizes in triples (default: 10k,100k,1M)",
-    )
-    parser.add_argument(
-        "--steps",
-        default=",".join(key for key, _ in STEPS),
-        type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
-        help=f"comma-separated steps, of {', '.join(k for k, _ in STEPS)} (default: all); "
-        "the load always runs: the other steps read its store",
+        help=f"comma-separated sizes in triples (default: {sizes})",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each step (default: 3)")
-    parser.add_argument(
-        "--skip-rdflib-above",
-        type=parse_size,
-        metavar="SIZE",
-        help="leave rdflib out of sizes above SIZE (default: run it at every size)",
-    )
     parser.add_argument(
         "--smoke", action="store_true", help="10k, one run, no verdicts: a check that it works"
     )
@@ -795,6 +787,32 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_CACHE,
         help="where the generated data is kept (default: out/bench)",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every run")
+
+
+def parse_run_arguments(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None
+) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.repeat = [10_000], 1
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="Time muskgraph against bare pyoxigraph and rdflib's memory store.",
+    )
+    add_run_arguments(parser, "10k,100k,1M")
+    parser.add_argument(
+        "--skip-rdflib-above",
+        type=parse_size,
+        metavar="SIZE",
+        help="leave rdflib out of sizes above SIZE (default: run it at every size)",
+    )
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
     parser.add_argument(
         "--timeout",
@@ -802,15 +820,17 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=3600,
         help="stop a measured process after this many seconds (default: 3600; 0: never)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show every run")
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.sizes, args.repeat = [10_000], 1
+    parser.add_argument(
+        "--steps",
+        default=",".join(key for key, _ in STEPS),
+        type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
+        help=f"comma-separated steps, of {', '.join(k for k, _ in STEPS)} (default: all); "
+        "the load always runs: the other steps read its store",
+    )
+    args = parse_run_arguments(parser, argv)
     unknown = set(args.steps) - {key for key, _ in STEPS}
     if unknown:
         parser.error(f"unknown step(s): {', '.join(sorted(unknown))}")
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
     return args
 
 

@@ -4,6 +4,8 @@ Kept free of rdflib so that commands answered by the store start fast;
 `graph.namespaces` builds rdflib namespaces from these.
 """
 
+import functools
+
 ONTOLOGY_IRI = "https://w3id.org/muskgraph/ontology"
 
 PREFIXES: dict[str, str] = {
@@ -29,8 +31,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def compact(iri: str) -> str:
-    """An IRI as a prefixed name where a prefix fits, else in angle brackets."""
+    """An IRI as a prefixed name where a prefix fits, else in angle brackets (remembered:
+    a report of many problems names the same nodes again and again)."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             local = iri[len(namespace) :]

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
@@ -25,9 +24,10 @@ from graph.namespaces import ONTOLOGY_IRI
 from graph.project import Project
 from graph.provenance import find_mismatches
 from graph.query import VIOLATION_SUFFIX, Engine, QueryText, library, run
-from graph.store.files import memory_store, parse_file
+from graph.shacl import Result, ShapesGraph, path_text, term_text
+from graph.store.files import load_file, memory_store, parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
-from graph.store.rdflib_bridge import from_rdflib, rdflib_graph
+from graph.store.rdflib_bridge import rdflib_graph
 from graph.workspace import Loaded, find_loaded, read_record
 
 if TYPE_CHECKING:
@@ -86,38 +86,28 @@ def _rdflib_conversions() -> Iterator[None]:
         _toPythonMapping.update(saved)
 
 
-def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
-    """SHACL results as lines: focus node, path, message."""
+def pyshacl_results(data: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
+    """pySHACL's results, with the ontology and RDFS inference: the reference engine."""
+    from pyshacl import validate as shacl_validate  # slow to import, and seldom used
+
     with _rdflib_conversions():
         _, results, _ = shacl_validate(
             data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", allow_warnings=True
         )
-    lines = []
+    found = []
     for result in results.subjects(SH.resultSeverity, None):
-        severity = _text(results.value(result, SH.resultSeverity)).removeprefix("sh:")
-        focus = _text(results.value(result, SH.focusNode))
-        path = _path_text(results, results.value(result, SH.resultPath))
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        message = messages[0] if messages else "violates a shape"
-        lines.append(f"{severity}: {focus}{' ' + path if path else ''}: {message}")
-    return sorted(lines)
-
-
-def _text(term) -> str:
-    converted = from_rdflib(term)
-    return "" if converted is None else converted.text()
-
-
-def _path_text(results: Graph, path) -> str:
-    """A SHACL path as SPARQL writes it (`mg:status`, `^rdf:subject`, `mg:evidence/oa:hasSource`),
-    not as the label of the blank node that holds it."""
-    inverse = results.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + _path_text(results, inverse)
-    steps = list(results.items(path)) if path is not None else []
-    if steps:
-        return "/".join(_path_text(results, step) for step in steps)
-    return _text(path)
+        component = term_text(results.value(result, SH.sourceConstraintComponent))
+        found.append(
+            Result(
+                term_text(results.value(result, SH.focusNode)),
+                path_text(results, results.value(result, SH.resultPath)),
+                component.removeprefix("sh:"),
+                term_text(results.value(result, SH.resultSeverity)).removeprefix("sh:"),
+                messages[0] if messages else "violates a shape",
+            )
+        )
+    return found
 
 
 def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[str]:
@@ -135,10 +125,15 @@ def violation_problems(engine: Engine, queries: dict[str, QueryText]) -> list[st
 class Checks:
     """The project's checks: quotes against their sources, SHACL shapes, violation queries."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, engine: str = "oxigraph") -> None:
+        """`engine` checks the shapes: "oxigraph" answers them compiled to SPARQL
+        (graph.shacl), "pyshacl" is the reference it is tested against."""
         self.assembly = assemble(project, verify_quotes=False)
         self.shapes_file = project.shapes_file
         self.shapes = rdflib_graph(parse_file(project.shapes_file))
+        self.shacl = self._pyshacl
+        if engine == "oxigraph":  # refuses, before any check, a shape it cannot translate
+            self.shacl = ShapesGraph(self.shapes, str(self.shapes_file)).results
         self.seeds_dir = project.seeds_dir
         self.queries = library(project)
         self._project: list[str] | None = None
@@ -151,17 +146,19 @@ class Checks:
             *(f"query {name}" for name in sorted(self.queries) if name.endswith(VIOLATION_SUFFIX)),
         ]
 
-    def _run(self, store: ox.Store) -> list[str]:
-        engine = OxigraphEngine(store)
-        problems = [str(m) for m in find_mismatches(engine, self.seeds_dir, self.assembly.origins)]
+    def _pyshacl(self, engine: OxigraphEngine) -> list[Result]:
         data, ontology = shacl_inputs(engine)
-        problems += shacl_problems(data, self.shapes, ontology)
+        return pyshacl_results(data, self.shapes, ontology)
+
+    def _run(self, engine: OxigraphEngine) -> list[str]:
+        problems = [str(m) for m in find_mismatches(engine, self.seeds_dir, self.assembly.origins)]
+        problems += sorted(result.line() for result in self.shacl(engine))
         return problems + violation_problems(engine, self.queries)
 
     def project(self) -> list[str]:
         """The problems of the project's graphs alone."""
         if self._project is None:
-            self._project = self._run(self.assembly.store)
+            self._project = self._run(OxigraphEngine(self.assembly.store))
         return self._project
 
     def beside(self, store: ox.Store) -> list[str]:
@@ -169,7 +166,7 @@ class Checks:
         are added to `store`)."""
         known = set(self.project())
         store.extend(self.assembly.store)
-        return [problem for problem in self._run(store) if problem not in known]
+        return [problem for problem in self._run(OxigraphEngine(store)) if problem not in known]
 
 
 class Beside(NamedTuple):
@@ -204,33 +201,40 @@ def _chosen(
     return sorted(unique.values(), key=lambda entry: entry.path)
 
 
-def _copied(store: ox.Store, entry: Loaded) -> Beside:
-    copy = ox.Store()
-    copy.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(entry.graph)))
-    return Beside(entry.path, entry.graph, copy)
+def _read_again(entry: Loaded) -> Beside:
+    """A loaded graph in a store of its own, read again from its file: Oxigraph parses it in
+    a third of the time reading the graph back out of the store takes. The store holds
+    the file as it is now (it is rebuilt when a loaded file changed), and no graph for a
+    file that is gone."""
+    store = ox.Store()
+    if Path(entry.path).is_file():
+        load_file(store, Path(entry.path), entry.graph)
+    return Beside(entry.path, entry.graph, store)
 
 
 def _loaded_graphs(
     project: Project, selection: Selection, project_graphs: set[str], source: Source
 ) -> list[Beside]:
-    """The chosen loaded graphs, read from the store (rebuilt first when stale)."""
+    """The chosen loaded graphs, once the store is current (rebuilt when stale)."""
     if not selection.loaded and not selection.graphs:
         return []
     chosen = _chosen(read_record(project), selection, project_graphs)
     if not chosen:
         return []  # nothing is loaded: the store is not needed
     try:
-        with source.holding(project) as opened:
-            store = source.engine(project, opened).store
-            return [_copied(store, entry) for entry in chosen]
+        with source.holding(project):
+            return [_read_again(entry) for entry in chosen]
     except QuoteMismatch:  # the store is stale and the project does not build
         reason = "not checked: the store cannot be rebuilt while a quote of the project is wrong"
         return [Beside(entry.path, entry.graph, None, reason) for entry in chosen]
 
 
-def check(project: Project, selection: Selection, source: Source) -> tuple[list[Report], Checks]:
-    """Check what `selection` chooses; the reports, and the checks that were run."""
-    checks = Checks(project)
+def check(
+    project: Project, selection: Selection, source: Source, engine: str = "oxigraph"
+) -> tuple[list[Report], Checks]:
+    """Check what `selection` chooses, the shapes by `engine`; the reports, and the checks
+    that were run."""
+    checks = Checks(project, engine)
     graphs = set(checks.assembly.files)
     besides = _loaded_graphs(project, selection, graphs, source) + _data_files(selection.data)
     reports = [Report(PROJECT, problems=checks.project())] if selection.project else []

@@ -305,3 +305,31 @@ def test_a_date_without_its_calendar_does_not_conform(cli, project_copy: Path) -
         result.stdout,
         re.MULTILINE,
     ), result.stdout
+
+
+def test_the_reference_engine_reports_the_same_problems(cli, project_copy, tmp_path) -> None:
+    acme = write(
+        tmp_path,
+        "acme.ttl",
+        PREFIXES + '<https://example.org/acme> a mg:Startup ; rdfs:label "Acme"@en .\n',
+    )
+    assert cli("load", str(acme)).exit_code == 0
+    remove_a_claims_status(project_copy)
+    oxigraph = cli("validate")
+    pyshacl = cli("validate", "--engine", "pyshacl")
+    assert oxigraph.exit_code == pyshacl.exit_code == 1
+    assert oxigraph.stdout == pyshacl.stdout
+    assert f"{acme}: Violation: <https://example.org/acme> rdfs:label: " in oxigraph.stdout
+
+
+def test_a_shape_the_engine_cannot_translate_cannot_load(cli, project_copy: Path) -> None:
+    shapes = project_copy / "ontology" / "shapes.ttl"
+    closed = "\nmgsh:ClosedShape a sh:NodeShape ; sh:targetNode kg:nowhere ; sh:closed true .\n"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + closed, encoding="utf-8")
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {shapes}: shape <https://w3id.org/muskgraph/shapes#ClosedShape>: sh:closed "
+        "is not supported by the SPARQL engine (use --engine pyshacl)\n"
+    )
+    assert cli("validate", "--engine", "pyshacl").exit_code == 0

@@ -64,6 +64,14 @@ def build(project: Project) -> None:
 )
 @click.option("--project-only", is_flag=True, help="Check only the project (ontology and seeds).")
 @click.option("--loaded-only", is_flag=True, help="Check only the loaded graphs.")
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "pyshacl"]),
+    default="oxigraph",
+    show_default=True,
+    help="What checks the shapes: Oxigraph, answering them compiled to SPARQL, or pySHACL "
+    "(the reference, slow on large graphs).",
+)
 @pass_project
 def validate(
     project: Project,
@@ -71,6 +79,7 @@ def validate(
     data: tuple[Path, ...],
     project_only: bool,
     loaded_only: bool,
+    engine: str,
 ) -> None:
     """Check the project and every loaded graph: quotes, shapes, violation queries.
 
@@ -107,8 +116,10 @@ def validate(
         selection = Selection(project=False, loaded=False, graphs=graphs, data=data)
     else:
         selection = Selection(project=not loaded_only, loaded=not project_only)
-    reports, checks = check(project, selection, store_source())
-    lines = [f"{_place(r)}: {problem}\n" for r in reports for problem in r.problems]
+    reports, checks = check(project, selection, store_source(), engine)
+    lines = [
+        f"{place}: {problem}\n" for r in reports for place in [_place(r)] for problem in r.problems
+    ]
     to_stdout(lambda stream: stream.write("".join(lines).encode("utf-8")))
     for report in reports:
         graph = f" <{report.graph}>" if report.graph else ""

@@ -79,7 +79,7 @@ class OxigraphAnswer(Answer):
     def rows(self) -> Iterator[tuple[Term | None, ...]]:
         with answering(self._origin, (OSError, ValueError, RuntimeError)):
             for solution in self._result:
-                yield tuple(from_oxigraph(solution[v]) for v in self.variables)
+                yield tuple(map(from_oxigraph, solution))
 
     def boolean(self) -> bool:
         return bool(self._result)
