@@ -22,16 +22,19 @@ from rdflib.namespace import PROV, TIME
 from rdflib.term import Node
 
 from graph.describe import Claim, Describer, Index, Triples, triples_of
-from graph.layout import flow_layout, spring_layout, timeline_layout
+from graph.layout import flow_layout, grouped_layout, spring_layout, timeline_layout
 from graph.namespaces import MG, OA
 from graph.page import page_html
 from graph.style import (
     FAMILIES,
     FLOW_OPTIONS,
+    GROUPED_OPTIONS,
+    GROUPS,
     LARGE_OPTIONS,
     OPTIONS,
     EdgeStyle,
     Family,
+    Group,
     edge_styles,
 )
 
@@ -86,6 +89,7 @@ _VOCABULARIES = (
     "http://www.w3.org/2006/time#",
     "http://purl.org/dc/terms/",
     "https://spec.edmcouncil.org/fibo/ontology/",
+    "http://www.opengis.net/def/",  # reference systems and units, e.g. time:hasTRS's
 )
 _TYPE = RDF.type  # rdflib makes a new URIRef on every RDF.type
 _TERM_TYPES = frozenset(
@@ -145,9 +149,12 @@ def render_graph(
     triples; literal facts go into the node's tooltip. ``only`` keeps just those nodes
     (and the edges between them); ``predicates`` keeps just the edges with those
     predicates and the nodes they join. Of more than ``max_nodes`` nodes, the page shows
-    the ``max_nodes`` with the most edges and says so.
+    the ``max_nodes`` with the most edges and says so. A view of up to
+    ``LAYOUT_THRESHOLD`` nodes is laid out in GROUPS, left to right, each in a box with
+    its name: the corporate structure apart from the events, their rationales and risks,
+    and their times and amounts.
     """
-    return _facts_page(Index(graph), title, only, predicates, max_nodes)
+    return _facts_page(Index(graph), title, only, predicates, max_nodes, grouped=True)
 
 
 @_gc_paused
@@ -297,7 +304,8 @@ class _Terms:
         # Claim machinery, and ontology or schema terms outside the vocabularies' namespaces
         self.excluded = _machinery(index)
         self.excluded.update(s for s, cls in index.pairs(_TYPE) if cls in _TERM_TYPES)
-        self._rank: dict[Node, int] = {}  # class -> position of its family in FAMILIES
+        self._family_rank: dict[Node, int] = {}  # class -> position of its family in FAMILIES
+        self._group_rank: dict[Node, int] = {}  # class -> position of its group in GROUPS
         self.type = index.own(_TYPE)
         self.not_facts = frozenset(map(index.own, _NOT_FACTS))
 
@@ -310,19 +318,28 @@ class _Terms:
 
     def family(self, node: Node) -> Family:
         """The first family in FAMILIES that one of the node's types falls under."""
+        return FAMILIES[self._first(node, FAMILIES, self._family_rank)]
+
+    def group(self, node: Node) -> int:
+        """The position in GROUPS of the first group one of the node's types falls under."""
+        return self._first(node, GROUPS, self._group_rank)
+
+    def _first(self, node: Node, kinds: tuple[Family | Group, ...], ranks: dict) -> int:
+        """The first of kinds (the last has no roots and takes the rest) that one of the
+        node's types falls under; ranks caches the answer for each class."""
         types = self.index.objects(node, self.type)
         if not types:
-            return FAMILIES[-1]
-        return FAMILIES[min(map(self._family_rank, types))]
-
-    def _family_rank(self, cls: Node) -> int:
-        rank = self._rank.get(cls)
-        if rank is None:
-            classes = self.index.ancestors(cls)
-            rank = self._rank[cls] = next(
-                i for i, f in enumerate(FAMILIES) if not f.roots or classes.intersection(f.roots)
-            )
-        return rank
+            return len(kinds) - 1
+        found = len(kinds) - 1
+        for cls in types:
+            rank = ranks.get(cls)
+            if rank is None:
+                classes = self.index.ancestors(cls)
+                rank = ranks[cls] = next(
+                    i for i, k in enumerate(kinds) if not k.roots or classes.intersection(k.roots)
+                )
+            found = min(found, rank)
+        return found
 
 
 def _machinery(index: Index) -> set[Node]:
@@ -349,6 +366,7 @@ def _facts_page(
     terms: _Terms | None = None,
     arrange: _Arrange | None = None,
     notice: str = "",
+    grouped: bool = False,
 ) -> str:
     terms = terms or _Terms(index)
     not_facts = terms.not_facts
@@ -380,7 +398,7 @@ def _facts_page(
         nodes = typed | subjects | {o for _, _, o in edges}
         if only is not None:
             nodes &= only
-    return _page(index, terms, title, nodes, edges, values, max_nodes, arrange, notice)
+    return _page(index, terms, title, nodes, edges, values, max_nodes, arrange, notice, grouped)
 
 
 # --- the page -------------------------------------------------------------------------
@@ -396,9 +414,11 @@ def _page(
     max_nodes: int,
     arrange: _Arrange | None = None,
     notice: str = "",
+    grouped: bool = False,
 ) -> str:
     """The page of the view; arrange, if given, sets the positions of its nodes (from
-    the node and edge items), and the view has no physics."""
+    the node and edge items), and the view has no physics; else a view of up to
+    LAYOUT_THRESHOLD nodes, if grouped, is laid out in GROUPS (_group), else by physics."""
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
     if len(nodes) > max_nodes:
@@ -416,10 +436,15 @@ def _page(
     ids = [str(node) for node in ordered]
     node_items = []
     types = terms.type
+    kinds: dict[tuple[Node, ...], tuple[Family, list[str]]] = {}  # types -> family, names
     for node, node_id, (label, tooltip) in zip(
         ordered, ids, describe.node_texts(ordered, node_values), strict=True
     ):
-        family = terms.family(node)
+        classes = tuple(index.objects(node, types))
+        kind = kinds.get(classes)
+        if kind is None:
+            kind = kinds[classes] = (terms.family(node), sorted(map(describe.label, classes)))
+        family = kind[0]
         item = {
             "id": node_id,
             "label": label or node_id,
@@ -427,8 +452,8 @@ def _page(
             "color": family.color,
             "title": tooltip,
             "family": family.key,
-            "labels": _languages(describe.labels(node)),
-            "types": sorted(map(describe.label, index.objects(node, types))),
+            "labels": describe.languages(node),
+            "types": kind[1],
         }
         about = describe.claims_about(node)
         if about:
@@ -447,8 +472,7 @@ def _page(
             "label": label,
             "title": tooltip,
             "predicate": p_id,
-            "arrows": "to",  # as pyvis's add_edge does for a directed network
-        }
+        }  # arrows: graph.style's options give every edge one, to its object
         if support:  # else the page draws the edge as unsupported (status "")
             item["status"] = _style_status(support, styles)
             item["claims"] = claims.numbers(support)
@@ -462,9 +486,13 @@ def _page(
         bends[pair] = bent + 1
         edge_items.append(item)
     options = OPTIONS
+    regions: list[dict[str, object]] = []
     if arrange is not None:
         options = FLOW_OPTIONS
         arrange(node_items, edge_items)
+    elif len(node_items) <= LAYOUT_THRESHOLD and grouped:
+        options = GROUPED_OPTIONS
+        regions = _group(terms, ordered, node_items, edge_items)
     elif len(node_items) > LAYOUT_THRESHOLD:
         options = LARGE_OPTIONS
         position = {node_id: i for i, node_id in enumerate(ids)}
@@ -480,6 +508,7 @@ def _page(
         node_items,
         edge_items,
         notice=notice,
+        regions=regions,
         zoom_labels=options is not LARGE_OPTIONS,
         families=[f for f in FAMILIES if f.key in shown_families],
         edge_legend=legend_styles,
@@ -487,10 +516,29 @@ def _page(
         styles={s.status: s.item() for s in legend_styles},
         claims=claims.items,
         predicates={
-            str(p): {"name": describe.qname(p), "labels": _languages(describe.labels(p))}
-            for p in predicates
+            str(p): {"name": describe.qname(p), "labels": describe.languages(p)} for p in predicates
         },
     )
+
+
+def _group(
+    terms: _Terms, nodes: list[URIRef], node_items: list[dict], edge_items: list[dict]
+) -> list[dict[str, object]]:
+    """Positions from grouped_layout, each group's nodes by family, then by label; and
+    the regions the page draws behind the groups, each with its name."""
+    members: list[list[tuple[int, str, str]]] = [[] for _ in GROUPS]
+    for node, item in zip(nodes, node_items, strict=True):
+        rank = FAMILIES.index(terms.family(node))
+        members[terms.group(node)].append((rank, item["label"].casefold(), item["id"]))
+    shown = [(group, sorted(found)) for group, found in zip(GROUPS, members, strict=True) if found]
+    labels = {item["id"]: item["label"] for item in node_items}
+    positions, boxes = grouped_layout(
+        [[(node_id, labels[node_id]) for *_, node_id in found] for _, found in shown],
+        [(e["from"], e["to"]) for e in edge_items],
+    )
+    for item in node_items:
+        item["x"], item["y"] = positions[item["id"]]
+    return [{"name": group.name, "box": box} for (group, _), box in zip(shown, boxes, strict=True)]
 
 
 def _flow(flow: URIRef, node_items: list[dict], edge_items: list[dict]) -> None:
@@ -530,11 +578,6 @@ class _ClaimTable:
                 )
             found.append(number)
         return found
-
-
-def _languages(labels: Iterable[Literal]) -> list[list[str]]:
-    """Labels as [language, text] pairs ("" for a label without a language)."""
-    return [[label.language or "", str(label)] for label in labels]
 
 
 def _style_status(support: list[Claim], styles: dict[str, EdgeStyle]) -> str:
