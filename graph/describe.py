@@ -145,8 +145,9 @@ class Describer:
         self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
         self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
         self._derived_p = own(_DERIVED_FROM)
-        self._named: dict[Node, tuple[str, list[list[str]]]] = {}  # label, languages
+        self._named: dict[Node, tuple[str, list[tuple[str, str]]]] = {}  # label, languages
         self._qname: dict[Node, str] = {}
+        self._type_lines: dict[tuple[Node, ...], str] = {}  # a node's types -> its "type:" line
         self._predicate: dict[Node, str] = {}
         self._status: dict[Node | None, str] = {}
         # Each claim is filed, once, under its statement and under the two nodes it joins.
@@ -230,7 +231,7 @@ class Describer:
         """The English label, else German, else any label, else the prefixed name."""
         return self._naming(term)[0]
 
-    def _naming(self, term: Node) -> tuple[str, list[list[str]]]:
+    def _naming(self, term: Node) -> tuple[str, list[tuple[str, str]]]:
         """label(term), and languages(term)."""
         found = self._named.get(term)
         if found is None:
@@ -238,14 +239,15 @@ class Describer:
             found_by = [facts.get(p, _NONE) for p in self._labels_p]
             # Literal.language is a property that rdflib computes on every read: once here.
             pairs = [
-                [o.language or "", str(o)]
+                (o.language or "", str(o))
                 for found in found_by
                 for o in found
                 if isinstance(o, Literal)
             ]
             if len(pairs) > 1:
-                distinct = {tuple(pair) for pair in pairs}  # two predicates may share one
-                pairs = [list(pair) for pair in sorted(distinct, key=_label_order)]
+                if all(found_by):  # one predicate's objects are distinct; two may share one
+                    pairs = list(dict.fromkeys(pairs))
+                pairs.sort(key=_label_order)
             first = {}  # language -> its first label
             for language, text in reversed(pairs):
                 first[language] = text
@@ -302,8 +304,9 @@ class Describer:
             lines += [f"  {comment}" for comment in claim.comments]
         return lines
 
-    def languages(self, term: Node) -> list[list[str]]:
-        """The term's labels as [language, text] pairs ("" for a label without one)."""
+    def languages(self, term: Node) -> list[tuple[str, str]]:
+        """The term's labels as (language, text) pairs ("" for a label without one):
+        German, English, then the other languages."""
         return self._naming(term)[1]
 
     def node_title(self, node: URIRef, values: Collection[tuple[Node, Node]]) -> str:
@@ -311,9 +314,14 @@ class Describer:
         lines = [name]
         lines += [f"label ({language or '-'}): {text}" for language, text in pairs]
         lines.append(f"IRI: {self.qname(node)}")
-        types = self.index.objects(node, self._type_p)
+        types = tuple(self.index.objects(node, self._type_p))
         if types:
-            lines.append("type: " + ", ".join(sorted(map(self.qname, types))))
+            line = self._type_lines.get(types)
+            if line is None:  # most nodes share their types with many others
+                line = self._type_lines[types] = "type: " + ", ".join(
+                    sorted(map(self.qname, types))
+                )
+            lines.append(line)
         if values:
             lines += sorted(f"{self.predicate(p)}: {self.value(o)}" for p, o in values)
         claims = self._claims_about.get(node)

@@ -3,6 +3,8 @@ triples are facts: not the claim machinery, not ontology or schema terms, not la
 
 from __future__ import annotations
 
+import functools
+
 from rdflib import OWL, RDF, RDFS, SDO, SKOS, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
@@ -136,17 +138,18 @@ def facts(
     the facts: only those between the nodes ``only``, if given; only the edges with
     ``predicates`` and the nodes they join, if given."""
     not_facts = terms.not_facts
+    is_node = functools.cache(terms.is_node)  # each node is the object of several facts
     edges: set[tuple[URIRef, URIRef, URIRef]] = set()
     values: set[tuple[Node, Node, Node]] = set()
     subjects: set[URIRef] = set()  # nodes that state at least one fact
     for s, objects in index.by_subject.items():
-        if not terms.is_node(s):
+        if not is_node(s):
             continue
         for p, found in objects.items():
             if p in not_facts or str.startswith(p, _NOT_FACT_NAMESPACES):
                 continue
             for o in found:
-                if isinstance(o, URIRef) and terms.is_node(o):
+                if isinstance(o, URIRef) and is_node(o):
                     edges.add((s, p, o))
                 elif isinstance(o, (URIRef, Literal)):
                     values.add((s, p, o))
@@ -160,7 +163,7 @@ def facts(
     if predicates is not None:
         nodes = {s for s, _, _ in edges} | {o for _, _, o in edges}
     else:
-        typed = {s for s, _ in index.pairs(_TYPE) if terms.is_node(s)}
+        typed = {s for s, _ in index.pairs(_TYPE) if is_node(s)}
         nodes = typed | subjects | {o for _, _, o in edges}
         if only is not None:
             nodes &= only
