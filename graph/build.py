@@ -9,10 +9,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.atomic import replacing_all
-from graph.errors import InputError
+from graph.errors import InputError, SheetErrors
 from graph.prefixes import ONTOLOGY_IRI, PREFIXES
 from graph.project import Project
 from graph.provenance import check_quotes
+from graph.rules import INFERENCES, infer
+from graph.sheet import Vocabulary, compile_sheet, declared, source_iri
 from graph.store.files import parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.serialize import EXPORT_FORMATS, serialize
@@ -85,6 +87,7 @@ def assemble(project: Project, verify_quotes: bool = True) -> Assembly:
         triples = parse_file(path)
         source, background = _declared_source(triples, path)
         parts.append((background, source, path, triples))
+    parts.extend(_sheets(project, [triples for *_, triples in parts]))
     dataset = ox.Dataset()
     files: dict[str, list[Path]] = {}
     stored: set[ox.Triple] = set()
@@ -94,6 +97,13 @@ def assemble(project: Project, verify_quotes: bool = True) -> Assembly:
             if triple not in stored:
                 stored.add(triple)
                 dataset.add(ox.Quad(*triple, ox.NamedNode(graph)))
+    rules = project.rule_files()
+    if rules:
+        files[INFERENCES.value] = rules
+        reasoning = ox.Store()
+        reasoning.extend(dataset)
+        for triple in infer(reasoning, rules):
+            dataset.add(ox.Quad(*triple, INFERENCES))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     store = ox.Store()
     store.extend(dataset)
@@ -101,6 +111,30 @@ def assemble(project: Project, verify_quotes: bool = True) -> Assembly:
     if verify_quotes:
         check_quotes(assembly.engine, project.seeds_dir, assembly.origins)
     return assembly
+
+
+def _sheets(project: Project, parsed: list[list[ox.Triple]]):
+    """Each claim sheet compiled, as a part of the assembly: names may come from any file
+    of the project, the ontology's or another sheet's."""
+    sheets = project.sheet_files()
+    if not sheets:
+        return []
+    vocabulary = Vocabulary.of(t for triples in parsed for t in triples)
+    for path in sheets:
+        for individual, type_iri in declared(path):
+            vocabulary.declare(individual, type_iri)
+    errors: list[str] = []
+    parts = []
+    for path in sheets:
+        try:
+            parts.append(
+                (False, source_iri(path), path, compile_sheet(path, vocabulary, project.seeds_dir))
+            )
+        except SheetErrors as found:
+            errors.extend(found.lines)
+    if errors:
+        raise SheetErrors(errors)
+    return parts
 
 
 def output_path(project: Project, fmt: str) -> Path:

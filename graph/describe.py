@@ -22,7 +22,8 @@ LABELS = (RDFS.label, SKOS.prefLabel)
 STATEMENT = (RDF.subject, RDF.predicate, RDF.object)
 # rdflib makes a new URIRef on every RDF.type or MG.evidence: the hot paths use these.
 _TYPE, _SUBCLASS_OF, _COMMENT = RDF.type, RDFS.subClassOf, RDFS.comment
-_EVIDENCE, _STATUS, _SELECTOR, _EXACT = MG.evidence, MG.status, OA.hasSelector, OA.exact
+_EVIDENCE, _STATUS, _SELECTOR, _EXACT = MG.evidence, MG.attribution, OA.hasSelector, OA.exact
+_MODALITY, _RULE = MG.modality, MG.inferredBy
 _DERIVED_FROM = PROV.wasDerivedFrom
 # A local name that rdflib's split_uri keeps whole (letters, digits, "-" and "_", not
 # starting with a digit or "-"), so that its curie() is namespace prefix + ":" + name.
@@ -112,11 +113,12 @@ class Claim:
     """One claim as a view shows it: what it states, on whose word, and its evidence."""
 
     statement: str  # "subject \u2014 predicate \u2192 object", by their labels
-    status_text: str  # the status's English label, else its local name in words
+    status_text: str  # on whose word: the attribution's English label, else its local name
     quotes: tuple[str, ...]  # the exact text of each quote, as the source has it
     comments: tuple[str, ...]  # what a claim without quotes rests on
-    status: str  # the status IRI ("" for none)
-    source: str  # the label of the source the claim is derived from ("" for none)
+    status: str  # the attribution IRI ("" for none): edges are styled by it
+    source: str  # the label of the source (the rule, for an inference; "" for none)
+    modality_text: str = ""  # what kind of statement: fact, plan, forecast, opinion, purpose
 
 
 class Describer:
@@ -144,7 +146,9 @@ class Describer:
         self._labels_p, self._statement_p = tuple(map(own, LABELS)), tuple(map(own, STATEMENT))
         self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
         self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
-        self._derived_p = own(_DERIVED_FROM)
+        self._derived_p, self._modality_p, self._rule_p = map(
+            own, (_DERIVED_FROM, _MODALITY, _RULE)
+        )
         self._named: dict[Node, tuple[str, list[tuple[str, str]]]] = {}  # label, languages
         self._qname: dict[Node, str] = {}
         self._type_lines: dict[tuple[Node, ...], str] = {}  # a node's types -> its "type:" line
@@ -173,8 +177,11 @@ class Describer:
             for exact in index.objects(selector, self._exact_p)
         }
         comments = {str(c) for c in facts.get(self._comment_p, _NONE)}
+        if self._rule_p in facts:  # an inference: what it follows from is its comment
+            comments |= {f"because: {self._premise(p)}" for p in facts.get(self._derived_p, _NONE)}
         status = facts.get(self._status_p, (None,))[0]
-        source = facts.get(self._derived_p, (None,))[0]
+        modality = facts.get(self._modality_p, (None,))[0]
+        source = facts.get(self._rule_p, facts.get(self._derived_p, (None,)))[0]
         shown = Claim(
             statement=self.statement(s, p, o) if None not in (s, p, o) else "",
             status_text=self.status(status),
@@ -182,8 +189,19 @@ class Describer:
             comments=tuple(sorted(comments)),
             status="" if status is None else str(status),
             source="" if source is None else self.label(source),
+            modality_text="" if modality is None else self.status(modality),
         )
         return (s, p, o), shown
+
+    def _premise(self, claim: Node) -> str:
+        """A premise of an inferred claim in words: its statement, on whose word, how."""
+        facts = self.index.by_subject.get(claim, {})
+        s, p, o = (facts.get(part, (None,))[0] for part in self._statement_p)
+        said = self.status(facts.get(self._status_p, (None,))[0])
+        modality = facts.get(self._modality_p, (None,))[0]
+        how = f", {self.status(modality)}" if modality is not None else ""
+        statement = self.statement(s, p, o) if None not in (s, p, o) else self.qname(claim)
+        return f"{statement} [{said}{how}]"
 
     def statuses(self) -> dict[str, tuple[str, bool]]:
         """Each status a claim of the graph has: its name, and whether any of its claims
@@ -285,7 +303,7 @@ class Describer:
 
     def _status_text(self, status: Node | None) -> str:
         if status is None:
-            return "no status"
+            return "no attribution"
         english = self._english(status, (SKOS.prefLabel, RDFS.label))
         if english is not None:
             return english
@@ -299,7 +317,8 @@ class Describer:
         lines = ["", "Evidence:"]
         for claim in sorted(set(claims)):
             head = f"\u2022 {claim.statement}" if claim.statement else ""
-            lines.append(f"{head} [{claim.status_text}]")
+            kind = f", {claim.modality_text}" if claim.modality_text else ""
+            lines.append(f"{head} [{claim.status_text}{kind}]")
             lines += [f"  \u201e{quote}\u201c" for quote in claim.quotes]
             lines += [f"  {comment}" for comment in claim.comments]
         return lines

@@ -15,3 +15,11 @@ class InputError(MuskgraphError):
 
 class QuoteMismatch(MuskgraphError):
     """A claim's quote is not found at its offsets in its source document."""
+
+
+class SheetErrors(InputError):
+    """Every mistake of a claim sheet, one line each (file, row, column, what is wrong)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines

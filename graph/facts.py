@@ -117,7 +117,8 @@ class Terms:
 
 
 def _machinery(index: Index) -> set[Node]:
-    """Claims, their quotes and selectors, and sources: never nodes of the facts."""
+    """Claims, their quotes and selectors, sources, the attributions that say on whose
+    word a claim is and the rules that inferred it: never nodes of the facts."""
     roots = (MG.Claim, RDF.Statement, MG.Source, MG.SourceDocument, MG.BackgroundKnowledge)
     excluded: set[Node] = set()
     for s, cls in index.pairs(_TYPE):
@@ -126,7 +127,14 @@ def _machinery(index: Index) -> set[Node]:
         ):
             excluded.add(s)
     excluded.update(s for s, _ in index.pairs(RDF.subject))
-    for p in (MG.evidence, OA.hasSelector, OA.hasSource, PROV.wasDerivedFrom):
+    for p in (
+        MG.evidence,
+        OA.hasSelector,
+        OA.hasSource,
+        PROV.wasDerivedFrom,
+        PROV.qualifiedAttribution,
+        MG.inferredBy,
+    ):
         excluded.update(o for _, o in index.pairs(p))
     return excluded
 

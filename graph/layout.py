@@ -32,6 +32,8 @@ _LINE_CHARS = 13  # characters of a line of an 18 px label wrapped at 150 pixels
 _LINE = 22  # pixels of a line of a label
 _NODE = 34  # pixels of a node, and the space between its label and the next node
 _CAPTION = 30  # pixels of a group's name, above its nodes
+_FONT = 18  # pixels of a label, where the groups are as wide as _CANVAS
+_CANVAS = 1040  # pixels of the groups' width that a 1280-wide window shows at 14 px labels
 
 
 def flow_layout(
@@ -139,10 +141,12 @@ def grouped_layout(
     x: list[int] = []  # of each column
     spans: list[tuple[int, int]] = []  # the first and last column of each group
     tall: dict[str, int] = {}  # pixels each node takes, its label under it
+    labels: dict[str, str] = {}
     left = 0
     for members in groups:
         tall.update((node, _NODE + _LINE * _label_lines(label)) for node, label in members)
         needed = sum(tall[node] for node, _ in members)
+        labels.update(members)
         count = max(-(-len(members) // _COLUMN), -(-needed // _TALLEST))
         size = -(-len(members) // count) if count else 0
         first = len(columns)
@@ -152,6 +156,13 @@ def grouped_layout(
             left += _GROUP_STEP
         spans.append((first, len(columns) - 1))
         left += _GROUP_GAP
+    # A view wider than the window's canvas opens zoomed out, where the page draws its
+    # labels larger (14 px on screen): fewer characters to a line, and taller lines.
+    font = _FONT * max(1.0, left / _CANVAS)
+    chars = max(1, round(_LINE_CHARS * _FONT / font))
+    tall = {
+        n: _NODE + round(_LINE * font / _FONT) * _label_lines(t, chars) for n, t in labels.items()
+    }
     height = max((sum(tall[n] for n in column) for column in columns), default=0)
     linked: dict[str, list[str]] = {}
     for a, b in links:
@@ -187,16 +198,16 @@ def grouped_layout(
     return positions, boxes
 
 
-def _label_lines(label: str) -> int:
+def _label_lines(label: str, chars: int = _LINE_CHARS) -> int:
     """How many lines the page wraps a label into: words are kept whole on lines of at
-    most _LINE_CHARS characters, as vis-network keeps them within a width."""
+    most chars characters, as vis-network keeps them within a width."""
     lines, length = 1, 0
     for word in label.split():
-        if length and length + 1 + len(word) > _LINE_CHARS:
+        if length and length + 1 + len(word) > chars:
             lines, length = lines + 1, 0
         length += (1 if length else 0) + len(word)
-        while length > _LINE_CHARS:  # a word too long for a line is cut
-            lines, length = lines + 1, length - _LINE_CHARS
+        while length > chars:  # a word too long for a line is cut
+            lines, length = lines + 1, length - chars
     return lines
 
 

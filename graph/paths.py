@@ -16,11 +16,13 @@ from graph.query import Engine
 from graph.store.terms import Term
 
 _HOP_EVIDENCE = """
-SELECT ?from ?to ?claim ?status ?source ?quote ?basis WHERE {
+SELECT ?from ?to ?claim ?status ?modality ?source ?quote ?basis WHERE {
   ?from mg:feeds ?to .
   OPTIONAL {
     ?claim rdf:subject ?from ; rdf:predicate mg:feeds ; rdf:object ?to ;
-           mg:status ?status ; prov:wasDerivedFrom ?source .
+           mg:attribution ?status ; mg:modality ?modality .
+    { ?claim prov:wasDerivedFrom ?source FILTER NOT EXISTS { ?claim mg:inferredBy ?rule } }
+    UNION { ?claim mg:inferredBy ?source }
     OPTIONAL { ?claim mg:evidence/oa:hasSelector/oa:exact ?quote }
     OPTIONAL { ?claim rdfs:comment ?basis FILTER (langMatches(lang(?basis), "en")) }
   }
@@ -30,10 +32,12 @@ SELECT ?from ?to ?claim ?status ?source ?quote ?basis WHERE {
 
 @dataclass(frozen=True, order=True)
 class Support:
-    """One claim behind a hop: status, source, the quote if it has one, and its comment."""
+    """One claim behind a hop: on whose word (its attribution), what kind of statement,
+    its source (the rule, for an inference), the quote if it has one, and its comment."""
 
     claim: Term
     status: Term
+    modality: Term
     source: Term
     quote: str | None
     basis: str | None
@@ -49,13 +53,13 @@ class Hop:
 def feeds_network(engine: Engine) -> nx.DiGraph:
     """The mg:feeds edges as a directed graph; each edge carries the claims that support it."""
     network = nx.DiGraph()
-    for start, end, claim, status, source, quote, basis in engine.query(
+    for start, end, claim, status, modality, source, quote, basis in engine.query(
         _HOP_EVIDENCE, "<feeds>"
     ).rows():
         network.add_edge(start, end)
         supports = network.edges[start, end].setdefault("support", set())
         if claim is not None:
-            supports.add(Support(claim, status, source, _text(quote), _text(basis)))
+            supports.add(Support(claim, status, modality, source, _text(quote), _text(basis)))
     return network
 
 
@@ -129,9 +133,9 @@ def reachable(network: nx.DiGraph) -> set[tuple[Term, Term]]:
 def write_report(
     routes: Iterable[list[Hop]], names: Names, out: BinaryIO, max_paths: int = 0
 ) -> tuple[int, bool]:
-    """Write each route as soon as it comes, each hop with the status, source and quote
-    of its claims; at most `max_paths` (0: all). Gives how many were written, and
-    whether more exist."""
+    """Write each route as soon as it comes, each hop with the attribution, modality,
+    source and quote of its claims; at most `max_paths` (0: all). Gives how many were
+    written, and whether more exist."""
     written = 0
     told: dict[tuple[Term, Term], str] = {}  # each hop's text, made once: paths share hops
     for route in routes:
@@ -144,12 +148,12 @@ def write_report(
 
 
 def hop_terms(route: list[Hop]) -> Iterator[Term]:
-    """The terms a route is told with: its business lines, and its claims' statuses and
-    sources."""
+    """The terms a route is told with: its business lines, and its claims' attributions,
+    modalities and sources."""
     for each in route:
         yield from (each.source, each.target)
         for support in each.support:
-            yield from (support.status, support.source)
+            yield from (support.status, support.modality, support.source)
 
 
 def _route_text(
@@ -178,7 +182,8 @@ def _hop_text(each: Hop, names: Names) -> str:
 
 
 def _attribution(support: Support, names: Names) -> str:
-    """The status and the source in words; once only when they are the same words
-    (background knowledge is both a status and the source of its claims)."""
+    """On whose word, what kind of statement, and the source, in words; the source once
+    only when it reads as the attribution (background knowledge is both)."""
     status, source = names.label(support.status), names.label(support.source)
-    return status if status == source else f"{status}, {source}"
+    said = f"{status}, {names.label(support.modality)}"
+    return said if status == source else f"{said}, {source}"

@@ -63,7 +63,16 @@ class Project(NamedTuple):
         return sorted(p for p in self.ontology_dir.glob("*.ttl") if p.name != SHAPES_FILE)
 
     def seed_files(self) -> list[Path]:
+        """The Turtle files of seeds/ (background knowledge, hand-written sources)."""
         return sorted(self.seeds_dir.glob("*.ttl"))
+
+    def sheet_files(self) -> list[Path]:
+        """The claim sheets of seeds/: one source document each, beside its text."""
+        return sorted(self.seeds_dir.glob("*.tsv"))
+
+    def rule_files(self) -> list[Path]:
+        """The inference rules: the `construct-*` queries, run at build."""
+        return [path for path in self.query_files() if path.stem.startswith("construct-")]
 
     def query_files(self) -> list[Path]:
         return sorted(self.queries_dir.glob("*.rq"), key=lambda path: path.stem)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import URIRef
-from rdflib.namespace import TIME
+from rdflib.namespace import PROV, TIME
 
 from graph.namespaces import MG
 
@@ -65,12 +65,20 @@ class Group:
     roots: tuple[URIRef, ...]
 
 
-#: The whole-graph view's groups, left to right: who is who, what happened, why, and
-#: when and for how much. A node goes to the first group one of its types falls under.
+#: The whole-graph view's groups, left to right: who is who, what happened, why and to
+#: what end, on whose word, and when and for how much. A node goes to the first group
+#: one of its types falls under; the last takes the rest.
 GROUPS = (
-    Group("Corporate structure", (MG.Person, MG.Organization, MG.Company, MG.BusinessLine)),
+    Group(
+        "Corporate structure",
+        (MG.Person, MG.Organization, MG.Company, MG.OrganizationGroup, MG.BusinessLine),
+    ),
     Group("Events", (MG.CorporateEvent,)),
-    Group("Rationales and risks", (MG.StrategicRationale, MG.Risk)),
+    Group(
+        "Rationales, risks, effects, assessments",
+        (MG.StrategicRationale, MG.Risk, MG.Effect, MG.Assessment),
+    ),
+    Group("On whose word", (PROV.Agent, MG.Author, MG.AnonymousSourceGroup, MG.Memo)),
     Group("Times, amounts", ()),
 )
 

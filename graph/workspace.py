@@ -46,7 +46,13 @@ def _fingerprint(path: Path) -> list[int] | None:
 
 def project_inputs(project: Project) -> dict[str, list[int] | None]:
     """Every file the store is built from, with its size and modification time."""
-    files = [*project.ontology_files(), *project.seed_files(), *project.seeds_dir.glob("*.txt")]
+    files = [
+        *project.ontology_files(),
+        *project.seed_files(),
+        *project.sheet_files(),
+        *project.rule_files(),
+        *project.seeds_dir.glob("*.txt"),
+    ]
     return {str(path): _fingerprint(path) for path in sorted(files)}
 
 

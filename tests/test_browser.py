@@ -40,10 +40,10 @@ kg:launch a mg:LaunchServices ; rdfs:label "Launch services"@en ;
     mg:operatedBy kg:spacex ; mg:feeds kg:grok .
 kg:grok a mg:AIModels ; rdfs:label "Grok"@en ; mg:operatedBy kg:xai .
 kg:claim a mg:Claim ; rdf:subject kg:grok ; rdf:predicate mg:operatedBy ; rdf:object kg:xai ;
-    mg:status mg:ReportedByArticle ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote .
+    mg:attribution mg:ReportedByArticle ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote .
 kg:quote a oa:SpecificResource ; oa:hasSource kg:article ; oa:hasSelector kg:quote-text .
 kg:claim-feeds a mg:Claim ; rdf:subject kg:launch ; rdf:predicate mg:feeds ; rdf:object kg:grok ;
-    mg:status mg:BackgroundKnowledge ; prov:wasDerivedFrom kg:background ;
+    mg:attribution mg:BackgroundKnowledge ; prov:wasDerivedFrom kg:background ;
     rdfs:comment "Rockets carry the satellites that the models run on." .
 kg:article rdfs:label "Der Artikel"@de , "The article"@en .
 kg:background rdfs:label "what everyone knows"@en .

@@ -93,7 +93,12 @@ def test_trig_holds_one_named_graph_per_source(built_copy: Path) -> None:
     reparsed = Dataset()
     reparsed.parse(built_copy / "out" / f"{OUTPUT_STEM}.trig", format="trig")
     names = {g.identifier for g in reparsed.graphs() if len(g)}
-    assert names == {URIRef(ONTOLOGY_IRI), KG["article-spacex-xai-merger"], KG.background}
+    assert names == {
+        URIRef(ONTOLOGY_IRI),
+        KG["article-spacex-xai-merger"],
+        KG.background,
+        KG.inferences,
+    }
 
 
 def test_build_is_byte_for_byte_deterministic(project_copy: Path) -> None:
@@ -116,6 +121,7 @@ def test_assemble_keeps_each_source_in_its_own_graph(project: Project) -> None:
     assembly = assemble(project)
     assert {graph: [p.name for p in paths] for graph, paths in assembly.files.items()} == {
         ONTOLOGY_IRI: ["muskgraph.ttl"],
-        str(KG["article-spacex-xai-merger"]): ["spacex-xai-merger.ttl"],
+        str(KG["article-spacex-xai-merger"]): ["spacex-xai-merger.tsv"],
         str(KG.background): ["background.ttl"],
+        str(KG.inferences): [p.name for p in project.rule_files()],
     }

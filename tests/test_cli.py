@@ -124,7 +124,7 @@ def test_query_needs_exactly_one_query(cli) -> None:
 
 def test_param_that_tries_to_inject_sparql_is_refused(cli) -> None:
     assert_clean_error(
-        cli("query", "claims-by-status", "--param", 'status="x" } } DROP ALL { {'),
+        cli("query", "claims-by-attribution", "--param", 'attribution="x" } } DROP ALL { {'),
         2,
         "Error: --param value '\"x\" } } DROP ALL { {' is not a single RDF term",
     )
@@ -161,17 +161,19 @@ def test_a_projected_param_gives_one_answer_on_both_engines(cli, store) -> None:
 
 
 def test_a_param_bound_as_text_that_names_a_node_is_warned_of(cli) -> None:
-    result = cli("query", "evidence", "--param", "subject=spacex-acquires-xai", "-f", "csv")
+    result = cli("query", "evidence", "--param", "subject=spacex-xai-merger", "-f", "csv")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == (
-        "warning: --param subject=spacex-acquires-xai is bound as the text "
-        '"spacex-acquires-xai"; did you mean kg:spacex-acquires-xai?'
+        "warning: --param subject=spacex-xai-merger is bound as the text "
+        '"spacex-xai-merger"; did you mean kg:spacex-xai-merger?'
     )
-    status = cli("query", "claims-by-status", "--param", "status=AnonymousSources", "-f", "csv")
+    status = cli(
+        "query", "claims-by-attribution", "--param", "attribution=AnonymousSources", "-f", "csv"
+    )
     assert status.stderr.splitlines()[-1].endswith("did you mean mg:AnonymousSources?")
     plain = cli("query", "evidence", "--param", "subject=no-such-node", "-f", "csv")
     assert "warning" not in plain.stderr
-    named = cli("query", "evidence", "--param", "subject=kg:spacex-acquires-xai", "-f", "csv")
+    named = cli("query", "evidence", "--param", "subject=kg:spacex-xai-merger", "-f", "csv")
     assert "warning" not in named.stderr
 
 

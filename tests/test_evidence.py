@@ -100,12 +100,12 @@ RUMOUR = (
 mg:Rumour skos:prefLabel "rumour"@en , "Gerücht"@de .
 mg:Hearsay skos:prefLabel "hearsay"@en .
 kg:claim-owns a mg:Claim ; rdf:subject kg:elon-musk ; rdf:predicate mg:owns ;
-    rdf:object kg:spacex ; mg:status mg:Rumour ; prov:wasDerivedFrom kg:article ;
+    rdf:object kg:spacex ; mg:attribution mg:Rumour ; prov:wasDerivedFrom kg:article ;
     mg:evidence kg:quote-owns .
 kg:quote-owns a oa:SpecificResource ; oa:hasSource kg:article ; oa:hasSelector kg:owns-text .
 kg:owns-text oa:exact "Musk soll SpaceX gehören" .
 kg:claim-drives a mg:Claim ; rdf:subject kg:spacex-acquires-xai ; rdf:predicate mg:drivenBy ;
-    rdf:object kg:orbital-compute ; mg:status mg:Hearsay ; prov:wasDerivedFrom kg:pub ;
+    rdf:object kg:orbital-compute ; mg:attribution mg:Hearsay ; prov:wasDerivedFrom kg:pub ;
     rdfs:comment "Someone said so in a pub." .
 """
 )
@@ -190,7 +190,7 @@ def test_a_loop_in_the_flow_is_drawn_as_a_loop():
 
 def test_an_edge_whose_claim_has_no_status_is_drawn_like_an_unsupported_one():
     graph = sample_graph()
-    graph.remove((KG["claim-launch-feeds-starlink"], MG.status, None))
+    graph.remove((KG["claim-launch-feeds-starlink"], MG.attribution, None))
     page = render_graph(graph, "No status")
     (feeds,) = between(network_data(page)[1], KG.launch, KG.starlink)
     styles = page_table(page, "style")

@@ -1,22 +1,23 @@
-"""Every quote must stand at its offsets in its source; a tampered quote stops the build."""
+"""Every quote must stand at its offsets in its source; a quote that is not there stops
+the build, whether a sheet gives it or Turtle written by hand."""
 
 from __future__ import annotations
 
-import re
+import shutil
 from pathlib import Path
 
 from conftest import snapshot
-from rdflib import Graph
 
-from graph.namespaces import OA
+from graph.namespaces import KG, OA
 
 ARTICLE = "spacex-xai-merger.de.txt"
-FACTS = "spacex-xai-merger.ttl"
+SHEET = "spacex-xai-merger.tsv"
+BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 
 
-def test_every_quote_is_verbatim_at_its_offsets(project) -> None:
+def test_every_quote_is_verbatim_at_its_offsets(project, dataset) -> None:
     text = (project.seeds_dir / ARTICLE).read_text(encoding="utf-8")
-    facts = Graph().parse(project.seeds_dir / FACTS)
+    facts = dataset.graph(KG["article-spacex-xai-merger"])
     quotes = 0
     for evidence in set(facts.subjects(OA.hasSource, None)):
         selectors = set(facts.objects(evidence, OA.hasSelector))
@@ -25,32 +26,40 @@ def test_every_quote_is_verbatim_at_its_offsets(project) -> None:
         (end,) = {facts.value(s, OA.end) for s in selectors} - {None}
         assert text[int(start) : int(end)] == str(exact)
         quotes += 1
-    assert quotes >= 15
+    assert quotes >= 40
 
 
-def tamper_first_quote(project_copy: Path) -> str:
-    """Change one word inside the first oa:exact literal; return the original literal."""
-    path = project_copy / "seeds" / FACTS
-    turtle = path.read_text(encoding="utf-8")
-    match = re.search(r'oa:exact "([^"]*?)(\w{4,})', turtle)
-    assert match, "no oa:exact literal found"
-    path.write_text(
-        turtle[: match.start(2)] + match.group(2)[::-1] + turtle[match.end(2) :], encoding="utf-8"
-    )
-    return match.group(0)
+def tamper_sheet_quote(project_copy: Path, quote: str = "SpaceX hat xAI erworben") -> int:
+    """Change a word of one quote in the sheet; return the line numbers it was on."""
+    path = project_copy / "seeds" / SHEET
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = [
+        n
+        for n, line in enumerate(lines, 1)
+        if f"\t{quote}\t" in line or line.endswith(f"\t{quote}\n")
+    ]
+    for n in changed:
+        lines[n - 1] = lines[n - 1].replace(quote, quote.replace("erworben", "gekauft"))
+    path.write_text("".join(lines), encoding="utf-8")
+    return changed
 
 
-def test_a_tampered_quote_stops_the_build_and_names_fact_and_files(cli, project_copy) -> None:
+def test_a_quote_not_in_the_text_stops_the_build_and_names_each_row(cli, project_copy) -> None:
     assert cli("build").exit_code == 0
     before = snapshot(project_copy / "out")
-    tamper_first_quote(project_copy)
+    rows = tamper_sheet_quote(project_copy)
     result = cli("build")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Traceback" not in result.output
-    message = result.stderr.strip()
-    assert len(message.splitlines()) == 1
-    assert message.startswith(f"Error: {project_copy / 'seeds' / FACTS}: kg:claim-")
-    assert f"of {project_copy / 'seeds' / ARTICLE}" in message
+    lines = result.stderr.splitlines()
+    sheet = project_copy / "seeds" / SHEET
+    assert lines == [
+        f"Error: {sheet}:{row}: quote: not in the text; the nearest sentence is: "
+        "'„SpaceX hat xAI erworben, um die ehrgeizigste, vertikal integrierte "
+        "Innovationsmaschine a…'"
+        for row in rows
+    ]
+    assert len(rows) >= 3
     assert snapshot(project_copy / "out") == before
 
 
@@ -58,13 +67,22 @@ def test_a_changed_source_text_stops_the_build(cli, project_copy) -> None:
     article = project_copy / "seeds" / ARTICLE
     article.write_text(article.read_text(encoding="utf-8").replace("Musk", "Mosk"), "utf-8")
     result = cli("build")
-    assert result.exit_code == 1
-    assert "is not at" in result.stderr
+    assert result.exit_code == 2
+    assert "quote: not in the text" in result.stderr
 
 
-def test_validate_reports_every_tampered_quote(cli, project_copy) -> None:
-    tamper_first_quote(project_copy)
-    result = cli("validate")
-    assert result.exit_code == 1
-    assert "is not at" in result.stdout
-    assert "does not conform" in result.stderr
+def test_a_hand_written_quote_off_its_offsets_stops_build_and_validate(cli, project_copy) -> None:
+    seed = project_copy / "seeds" / "zz-quoted.ttl"
+    shutil.copy(BAD_INPUTS / "quoted-source.ttl", seed)
+    assert cli("build").exit_code == 0
+    seed.write_text(seed.read_text("utf-8").replace("oa:start 2299", "oa:start 2298"), "utf-8")
+    built = cli("build")
+    assert built.exit_code == 1
+    assert (
+        f"Error: {seed}: kg:claim-hand: quote 'SpaceX hat xAI erworben' is not at 2298-2322"
+        in built.stderr
+    )
+    checked = cli("validate")
+    assert checked.exit_code == 1
+    assert "is not at" in checked.stdout
+    assert "does not conform" in checked.stderr

@@ -24,10 +24,11 @@ def ontology(project) -> Graph:
     return graph
 
 
-def every_term(project) -> set[URIRef]:
-    """Every IRI in the ontology, shapes and seeds, and every prefixed name in the queries."""
-    terms: set[URIRef] = set()
-    for path in [*project.ontology_dir.glob("*.ttl"), *project.seed_files()]:
+def every_term(project, dataset) -> set[URIRef]:
+    """Every IRI in the ontology, shapes and the assembled graph (sheets, background and
+    inferences), and every prefixed name in the queries."""
+    terms: set[URIRef] = {t for quad in dataset.quads() for t in quad[:3] if isinstance(t, URIRef)}
+    for path in project.ontology_dir.glob("*.ttl"):
         for triple in Graph().parse(path):
             terms.update(t for t in triple if isinstance(t, URIRef))
     names = re.compile(r"\b([a-z][\w-]*):([A-Za-z_][\w-]*)")
@@ -53,9 +54,9 @@ BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 OWL_KINDS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
-def test_every_borrowed_class_and_property_is_declared_for_owl_tools(project, ontology) -> None:
+def test_every_borrowed_class_and_property_is_declared_for_owl_tools(dataset, ontology) -> None:
     """OWL 2 tools show an undeclared entity as a bare IRI and DL checkers refuse it."""
-    graphs = [ontology, *(Graph().parse(path) for path in project.seed_files())]
+    graphs = [ontology, *(g for g in dataset.graphs() if len(g))]
     axioms = (RDFS.subClassOf, RDFS.domain, RDFS.range, RDFS.subPropertyOf)
     used = {p for graph in graphs for p in graph.predicates()}
     used |= {c for graph in graphs for c in graph.objects(None, RDF.type)}
@@ -91,15 +92,15 @@ def test_feeds_and_controls_are_not_transitive(ontology) -> None:
         assert (prop, RDF.type, OWL.TransitiveProperty) not in ontology
 
 
-def test_every_project_term_is_defined_by_the_ontology(project, ontology) -> None:
+def test_every_project_term_is_defined_by_the_ontology(project, dataset, ontology) -> None:
     defined = set(ontology.subjects(RDF.type, None))
-    used = {t for t in every_term(project) if t in MG}
+    used = {t for t in every_term(project, dataset) if t in MG}
     assert used - defined == set()
 
 
-def test_every_borrowed_w3c_term_exists(project) -> None:
+def test_every_borrowed_w3c_term_exists(project, dataset) -> None:
     unknown = []
-    for term in every_term(project):
+    for term in every_term(project, dataset):
         for namespace, closed in CLOSED.items():
             if str(term).startswith(namespace):
                 local = str(term)[len(namespace) :]
@@ -112,14 +113,18 @@ def test_every_borrowed_w3c_term_exists(project) -> None:
 @pytest.mark.parametrize(
     ("prefix", "listing"), [("oa", "oa-terms.txt"), ("fibo", "fibo-terms.txt")]
 )
-def test_every_web_annotation_and_fibo_term_exists(project, prefix, listing) -> None:
+def test_every_web_annotation_and_fibo_term_exists(project, dataset, prefix, listing) -> None:
     if not (VOCAB / listing).exists():
         pytest.skip(f"{VOCAB / listing} is not beside this checkout")
     known = set((VOCAB / listing).read_text(encoding="utf-8").split())
     if prefix == "oa":
-        used = {str(t)[len(str(OA)) :] for t in every_term(project) if str(t).startswith(str(OA))}
+        used = {
+            str(t)[len(str(OA)) :]
+            for t in every_term(project, dataset)
+            if str(t).startswith(str(OA))
+        }
     else:
         fibo = "https://spec.edmcouncil.org/fibo/ontology/"
-        used = {str(t) for t in every_term(project) if str(t).startswith(fibo)}
+        used = {str(t) for t in every_term(project, dataset) if str(t).startswith(fibo)}
     assert used
     assert used - known == set()

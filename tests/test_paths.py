@@ -52,14 +52,17 @@ def test_direct_flag_matches_the_hops(project, store_engine, network) -> None:
     assert direct == set(network.edges)
 
 
-def test_every_hop_is_supported_by_a_claim_with_status_and_source(network) -> None:
+def test_every_hop_is_supported_by_a_claim_with_attribution_and_source(network) -> None:
     assert network.number_of_edges() >= 4
     for a, b, data in network.edges(data=True):
         assert data["support"], f"hop {a} -> {b} has no claim"
         for support in data["support"]:
+            assert support.modality.value.startswith(str(MG))
             if support.status == iri(MG.BackgroundKnowledge):
                 assert support.source == iri(KG.background) and support.quote is None
                 assert support.basis, f"hop {a} -> {b}: background claim says nothing"
+            elif support.status == iri(MG.Inferred):
+                assert support.source.value.startswith(str(KG["rule-"])) and not support.quote
             else:
                 assert support.quote, f"hop {a} -> {b}: article claim without quote"
 
@@ -82,6 +85,7 @@ def test_rockets_feed_the_ai_chatbots_through_orbital_data_centres(network) -> N
     routes = list(feed_paths(network, iri(KG.rockets), iri(KG["ai-chatbots"])))
     assert [hop.target for hop in routes[0]] == [
         iri(KG["orbital-data-centres"]),
+        iri(KG["ai-models"]),
         iri(KG["ai-chatbots"]),
     ]
 
@@ -124,15 +128,18 @@ def test_paths_name_lines_statuses_and_sources_by_their_english_labels(cli) -> N
     result = cli("paths", "kg:rockets", "kg:ai-chatbots")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "path 1: rockets and launch services -> orbital data centres -> AI chatbots\n"
-        "  1. rockets and launch services (kg:rockets) feeds "
-        "orbital data centres (kg:orbital-data-centres)\n"
-        "     [background knowledge] Data centres in orbit"
+        "path 1: rockets -> data centres in orbit (planned) -> advanced AI models -> "
+        "AI chatbots\n"
+        "  1. rockets (kg:rockets) feeds data centres in orbit (planned) "
+        "(kg:orbital-data-centres)\n"
+        "     [inferred by the graph, plan, Rockets feed what their controller plans to put in "
+        "orbit]\n"
     )
     assert (
-        "     [reported by the article, News article on the SpaceX\u2013xAI merger (German)] „Diese"
-        in result.stdout
+        "     [the article's word, plan, News article on the SpaceX\u2013xAI merger (German)] "
+        "„Diese" in result.stdout
     )
+    assert "     [background knowledge, fact] An AI chatbot" in result.stdout
     assert "mg:" not in result.stdout
 
 
@@ -140,10 +147,13 @@ def test_paths_in_german(cli) -> None:
     result = cli("paths", "Raketen", "KI-Chatbots", "--lang", "de")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "path 1: Raketen und Raketenstarts -> Rechenzentren im Orbit -> KI-Chatbots\n"
+        "path 1: Raketen -> Rechenzentren im Orbit (geplant) -> fortschrittliche KI-Modelle -> "
+        "KI-Chatbots\n"
     )
-    assert "[Hintergrundwissen] " in result.stdout
-    assert "[vom Artikel berichtet, Nachrichtenartikel über die Fusion von SpaceX" in result.stdout
+    assert "[Hintergrundwissen, Tatsache] " in result.stdout
+    assert (
+        "[Wort des Artikels, Plan, Nachrichtenartikel über die Fusion von SpaceX" in result.stdout
+    )
 
 
 def test_a_label_falls_back_to_the_other_language_then_to_the_local_name(cli, tmp_path) -> None:
@@ -167,11 +177,11 @@ def test_iris_print_prefixed_names_for_scripts(cli) -> None:
     result = cli("paths", "rockets", "ai-chatbots", "--iris")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "path 1: kg:rockets -> kg:orbital-data-centres -> kg:ai-chatbots\n"
+        "path 1: kg:rockets -> kg:orbital-data-centres -> kg:ai-models -> kg:ai-chatbots\n"
         "  1. kg:rockets feeds kg:orbital-data-centres\n"
-        "     [mg:BackgroundKnowledge, kg:background] "
+        "     [mg:Inferred, mg:Plan, kg:rule-launches-planned-orbit]\n"
     )
-    assert "[mg:ReportedByArticle, kg:article-spacex-xai-merger] „" in result.stdout
+    assert "[mg:ReportedByArticle, mg:Plan, kg:article-spacex-xai-merger] „" in result.stdout
 
 
 # Many paths: the limit, the order, and memory
@@ -316,8 +326,11 @@ def test_a_node_is_found_without_reading_every_name(store_engine, name) -> None:
 
 def test_a_start_of_a_label_names_one_node_or_lists_them(store_engine) -> None:
     assert find_node(store_engine, "raketen") == iri(KG.rockets)
-    with pytest.raises(InputError, match="'S' names several nodes: kg:compute-demand, kg:spacex"):
-        find_node(store_engine, "S")
+    with pytest.raises(
+        InputError,
+        match="'Sp' names several nodes: kg:boost-for-spacex, kg:spacex, kg:spacex-xai, ",
+    ):
+        find_node(store_engine, "Sp")
 
 
 def test_labels_of_the_vocabulary_name_no_node(store_engine) -> None:
@@ -328,7 +341,7 @@ def test_a_mistyped_name_gets_the_closest_labels(cli) -> None:
     result = cli("paths", "Raketn", "KI-Chatbots")
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "\nError: no node is named 'Raketn': did you mean Raketen und Raketenstarts (kg:rockets)?\n"
+        "\nError: no node is named 'Raketn': did you mean Raketen (kg:rockets)?\n"
     )
     result = cli("paths", "rockets", "Tesla")
     assert result.stderr == "Error: no node is named 'Tesla' (use an IRI, kg:name or a label)\n"

@@ -20,8 +20,9 @@ from test_render import (
 from graph.namespaces import KG, MG
 from graph.render import paths_view
 
-ROCKETS, STARLINK, ORBIT, CHATBOTS = (
-    str(KG[name]) for name in ("rockets", "starlink", "orbital-data-centres", "ai-chatbots")
+ROCKETS, STARLINK, ORBIT, MODELS, CHATBOTS = (
+    str(KG[name])
+    for name in ("rockets", "starlink", "orbital-data-centres", "ai-models", "ai-chatbots")
 )
 COMPUTE_QUOTE = (
     "Diese Strategie geht auf den steigenden Bedarf an Rechenleistung ein, die für die "
@@ -50,23 +51,30 @@ def test_paths_are_drawn_hop_by_hop_left_to_right_with_each_hops_evidence(drawn)
     nodes, edges, options = network_data(page)
     x = {n["id"]: n["x"] for n in nodes}
     hops = {(e["from"], e["to"]) for e in edges}
-    assert hops == {(ROCKETS, ORBIT), (ORBIT, CHATBOTS), (ROCKETS, STARLINK), (STARLINK, ORBIT)}
+    assert hops == {(ROCKETS, ORBIT), (ORBIT, MODELS), (MODELS, CHATBOTS)}
     assert {e["predicate"] for e in edges} == {str(MG.feeds)}
-    assert x[ROCKETS] < x[STARLINK] < x[ORBIT] < x[CHATBOTS]
+    assert x[ROCKETS] < x[ORBIT] < x[MODELS] < x[CHATBOTS]
     assert options["physics"] == {"enabled": False}
     table = claims_table(page)
     for edge in edges:  # every hop carries its claims: status, source, quote or basis
         for claim in (table[i] for i in edge["claims"]):
             assert claim["status"] and claim["source"] and (claim["quotes"] or claim["comments"])
-    (last,) = (e for e in edges if (e["from"], e["to"]) == (ORBIT, CHATBOTS))
-    assert any(COMPUTE_QUOTE in table[i]["quotes"] for i in last["claims"])
+    (compute,) = (e for e in edges if (e["from"], e["to"]) == (ORBIT, MODELS))
+    assert any(COMPUTE_QUOTE in table[i]["quotes"] for i in compute["claims"])
 
 
-def test_max_rows_keeps_the_first_paths_and_the_page_says_more_exist(drawn):
+def test_max_rows_keeps_the_first_paths_and_the_page_says_more_exist(cli, drawn, tmp_path):
+    shortcut = tmp_path / "shortcut.ttl"
+    shortcut.write_text(
+        "<https://w3id.org/muskgraph/id/starlink> <https://w3id.org/muskgraph/ontology#feeds> "
+        "<https://w3id.org/muskgraph/id/ai-chatbots> .\n",
+        encoding="utf-8",
+    )
+    assert cli("load", str(shortcut)).exit_code == 0
     result, page = drawn("--max-rows", "1")
     assert result.exit_code == 0, result.stderr
     hops = {(e["from"], e["to"]) for e in network_data(page)[1]}
-    assert hops == {(ROCKETS, ORBIT), (ORBIT, CHATBOTS)}  # the shortest path
+    assert hops == {(ROCKETS, STARLINK), (STARLINK, CHATBOTS)}  # the shortest path
     assert "Showing the first 1 paths; more exist (raise --max-rows)." in page
 
 

@@ -51,7 +51,7 @@ BIG_INTEGER = (
     "Virtuoso 7.2 stores an xsd:integer beyond 2^31-1 (50000000000, 1000000000000) as xsd:decimal"
 )
 VIRTUOSO_LEXICAL = {
-    "claims-by-status": f"{BOOLEAN}; {BIG_INTEGER}",
+    "claims-by-attribution": f"{BOOLEAN}; {BIG_INTEGER}",
     "evidence": f"{BOOLEAN}; {BIG_INTEGER}",
     "ipo-plan": f"{BOOLEAN}; {BIG_INTEGER}",
     "timeline": BOOLEAN,

@@ -91,7 +91,7 @@ kg:grok a mg:AIModels ; rdfs:label "Grok"@en ; mg:operatedBy kg:xai .
 
 kg:claim-acquirer a mg:Claim ;
     rdf:subject kg:spacex-acquires-xai ; rdf:predicate mg:acquirer ; rdf:object kg:spacex ;
-    mg:status mg:StatedByCompany ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-memo .
+    mg:attribution mg:StatedByCompany ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-memo .
 kg:quote-memo a oa:SpecificResource ; oa:hasSource kg:article ;
     oa:hasSelector kg:quote-memo-text , kg:quote-memo-position .
 kg:quote-memo-text a oa:TextQuoteSelector ; oa:exact "SpaceX hat xAI erworben" .
@@ -99,7 +99,7 @@ kg:quote-memo-position a oa:TextPositionSelector ; oa:start 0 ; oa:end 23 .
 
 kg:claim-launch-feeds-starlink a mg:Claim ;
     rdf:subject kg:launch ; rdf:predicate mg:feeds ; rdf:object kg:starlink ;
-    mg:status mg:ArticleOpinion ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-feeds .
+    mg:attribution mg:ArticleOpinion ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-feeds .
 kg:quote-feeds a oa:SpecificResource ; oa:hasSource kg:article ;
     oa:hasSelector kg:quote-feeds-text .
 kg:quote-feeds-text a oa:TextQuoteSelector ;
@@ -107,12 +107,12 @@ kg:quote-feeds-text a oa:TextQuoteSelector ;
 
 kg:claim-musk-controls-spacex a mg:Claim ;
     rdf:subject kg:elon-musk ; rdf:predicate mg:controls ; rdf:object kg:spacex ;
-    mg:status mg:BackgroundKnowledge ; prov:wasDerivedFrom kg:background ;
+    mg:attribution mg:BackgroundKnowledge ; prov:wasDerivedFrom kg:background ;
     rdfs:comment "Musk founded SpaceX and runs it as CEO." .
 
 kg:claim-xai-concerned a mg:Claim ;
     rdf:subject kg:orbital-compute ; rdf:predicate mg:concerns ; rdf:object kg:xai ;
-    mg:status mg:ArticleOpinion ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-xai .
+    mg:attribution mg:ArticleOpinion ; prov:wasDerivedFrom kg:article ; mg:evidence kg:quote-xai .
 kg:quote-xai a oa:SpecificResource ; oa:hasSource kg:article ; oa:hasSelector kg:quote-xai-text .
 
 kg:article a mg:SourceDocument ; mg:localFile "spacex-xai-merger.de.txt" .
@@ -394,7 +394,11 @@ def test_whole_graph_view_stands_the_groups_apart_left_to_right(page, nodes):
     """The corporate structure, then the events, then their rationales: each group's
     nodes inside its own named box, the boxes side by side, and no physics."""
     boxes = regions(page)
-    assert [r["name"] for r in boxes] == ["Corporate structure", "Events", "Rationales and risks"]
+    assert [r["name"] for r in boxes] == [
+        "Corporate structure",
+        "Events",
+        "Rationales, risks, effects, assessments",
+    ]
     group_of = {
         "person": 0, "organisation": 0, "business-line": 0, "event": 1, "rationale": 2
     }  # fmt: skip

@@ -13,7 +13,7 @@ from graph.cli import main
 
 QUOTES = (
     "SELECT ?status ?quote WHERE { ?claim mg:evidence/oa:hasSelector/oa:exact ?quote ; "
-    "mg:status ?status } ORDER BY ?quote"
+    "mg:attribution ?status } ORDER BY ?quote"
 )
 
 

@@ -22,14 +22,12 @@ from test_render import (
 from graph.namespaces import KG, MG
 from graph.render import render_graph, timeline_view
 
-MERGER_QUOTE = (
-    "Die Fusion von X mit xAI im letzten Jahr war der Auftakt zu dieser größeren Konsolidierung."
-)
+MERGER_QUOTE = "Die Fusion von X mit xAI im letzten Jahr"
 IPO_QUOTE = (
     "Zwei mit dem Plan vertraute Quellen weisen darauf hin, dass ein Börsengang (IPO) für "
     "etwa Juni geplant ist."
 )
-ORDER = [KG["x-xai-merger"], KG["spacex-xai-merger"], KG["spacex-xai-ipo"]]
+ORDER = [KG["x-xai-merger"], KG["spacex-xai-merger-announcement"], KG["spacex-xai-ipo"]]
 
 # A time that no time:before orders, and an event with a hostile label at it.
 UNORDERED = (

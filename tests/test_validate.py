@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from conftest import run_muskgraph
-from test_grounding import tamper_first_quote
+from test_grounding import BAD_INPUTS
 
 from benchmarks.generate import MIN_TRIPLES
 from benchmarks.generate import write as generate_file
@@ -38,15 +38,15 @@ def summary(path: Path, verdict: str) -> str:
     return f"{path} <{path.resolve().as_uri()}>: {verdict}"
 
 
-def remove_a_claims_status(project_copy: Path) -> str:
-    facts = project_copy / "seeds" / "spacex-xai-merger.ttl"
+def remove_a_claims_modality(project_copy: Path) -> str:
+    facts = project_copy / "seeds" / "background.ttl"
     turtle = facts.read_text(encoding="utf-8")
-    claim = "kg:claim-spacex-owns-xai"
+    claim = "kg:claim-xai-owns-x-corp"
     block = turtle[turtle.index(f"{claim}\n") :]
-    status = re.search(r"\n    mg:status mg:\w+ ;", block)
-    assert status
-    start = turtle.index(f"{claim}\n") + status.start()
-    facts.write_text(turtle[:start] + turtle[start + len(status.group(0)) :], encoding="utf-8")
+    modality = re.search(r"\n    mg:modality mg:\w+ ;", block)
+    assert modality
+    start = turtle.index(f"{claim}\n") + modality.start()
+    facts.write_text(turtle[:start] + turtle[start + len(modality.group(0)) :], encoding="utf-8")
     return claim
 
 
@@ -58,12 +58,12 @@ def test_the_seeds_conform(cli) -> None:
     assert result.stderr.splitlines()[-1].startswith("conforms (")
 
 
-def test_a_claim_without_status_does_not_conform(cli, project_copy: Path) -> None:
-    claim = remove_a_claims_status(project_copy)
+def test_a_claim_without_modality_does_not_conform(cli, project_copy: Path) -> None:
+    claim = remove_a_claims_modality(project_copy)
     result = cli("validate")
     assert result.exit_code == 1
     assert any(
-        line.startswith(f"project: Violation: {claim} mg:status: ")
+        line.startswith(f"project: Violation: {claim} mg:modality: ")
         for line in result.stdout.splitlines()
     ), result.stdout
     assert re.match(r"project: \d+ problem\(s\)\n", result.stderr)
@@ -171,7 +171,7 @@ def test_the_projects_problems_are_not_charged_to_loaded_graphs(
 ) -> None:
     labels = write(tmp_path, "labels.ttl", LABELS)
     assert cli("load", str(labels)).exit_code == 0
-    remove_a_claims_status(project_copy)
+    remove_a_claims_modality(project_copy)
     result = cli("validate")
     assert result.exit_code == 1
     assert all(line.startswith("project: ") for line in result.stdout.splitlines())
@@ -224,7 +224,7 @@ def test_project_only_and_loaded_only(cli, project_copy, tmp_path) -> None:
     project_only = cli("validate", "--project-only")
     assert project_only.exit_code == 0, project_only.output
     assert str(registry) not in project_only.output
-    remove_a_claims_status(project_copy)
+    remove_a_claims_modality(project_copy)
     loaded_only = cli("validate", "--loaded-only")
     assert loaded_only.exit_code == 1
     assert not any(line.startswith("project") for line in loaded_only.stdout.splitlines())
@@ -266,7 +266,9 @@ def test_a_data_file_that_does_not_parse_cannot_load(cli, tmp_path) -> None:
 def test_loaded_graphs_when_the_project_does_not_build(cli, project_copy, tmp_path) -> None:
     labels = write(tmp_path, "labels.ttl", LABELS)
     assert cli("load", str(labels)).exit_code == 0
-    tamper_first_quote(project_copy)  # the store is stale, and cannot be built again
+    seed = project_copy / "seeds" / "zz-quoted.ttl"  # a quote off its offsets: the store
+    quoted = (BAD_INPUTS / "quoted-source.ttl").read_text(encoding="utf-8")  # is stale and
+    seed.write_text(quoted.replace("oa:start 2299", "oa:start 2298"), "utf-8")  # cannot be rebuilt
     result = cli("validate")
     assert result.exit_code == 1
     assert "project: " in result.stdout and "is not at" in result.stdout

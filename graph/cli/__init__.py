@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from graph import __version__
-from graph.cli import data, outputs, reading
+from graph.cli import data, outputs, reading, sources
 from graph.cli.common import CONTEXT, CliError, MuskgraphGroup
 from graph.errors import MuskgraphError
 from graph.project import Project
@@ -51,10 +51,13 @@ for command in (
     reading.query,
     reading.queries,
     reading.paths,
+    reading.explain,
     reading.render,
     data.load,
     data.unload,
     data.graphs,
     data.push,
+    sources.add_source,
+    sources.sources,
 ):
     main.add_command(command)

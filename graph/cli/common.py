@@ -29,7 +29,8 @@ class CliError(click.ClickException):
     def __init__(self, error: MuskgraphError) -> None:
         from graph.text import printable
 
-        super().__init__(printable(str(error)))
+        lines = getattr(error, "lines", [str(error)])
+        super().__init__("\nError: ".join(printable(line) for line in lines))
         self.exit_code = error.exit_code
 
 

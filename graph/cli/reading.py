@@ -1,4 +1,4 @@
-"""Commands that answer from the graph: query, queries, paths, render."""
+"""Commands that answer from the graph: query, queries, paths, explain, render."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from graph.project import Project
 if TYPE_CHECKING:
     from graph.sources import Source
 
-VIEWS = ("graph", "vertical", "timeline")
+VIEWS = ("graph", "vertical", "timeline", "sources")
 SANDBOX_MEMORY = "sandbox.json"
 VIEW_FILES = {
     "graph": "muskgraph.html",
@@ -144,6 +144,22 @@ def queries(project: Project) -> None:
         click.echo(f"{name.ljust(width)}  {text.title}")
 
 
+def label_options(command):
+    """--lang and --iris: how the nodes of an answer in words are named."""
+    command = click.option(
+        "--iris",
+        is_flag=True,
+        help="Show prefixed names (kg:rockets) instead of labels, for scripts.",
+    )(command)
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "de"]),
+        default="en",
+        show_default=True,
+        help="Language of the labels shown (else the other one, else the local name).",
+    )(command)
+
+
 @click.command()
 @click.argument("start", required=False)
 @click.argument("end", required=False)
@@ -154,16 +170,7 @@ def queries(project: Project) -> None:
     show_default=True,
     help="Longest path to list.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "de"]),
-    default="en",
-    show_default=True,
-    help="Language of the labels shown (else the other one, else the local name).",
-)
-@click.option(
-    "--iris", is_flag=True, help="Show prefixed names (kg:rockets) instead of labels, for scripts."
-)
+@label_options
 @source_options(limits=True, max_rows_help="List at most this many paths (0: no limit).")
 @pass_project
 def paths(
@@ -219,6 +226,69 @@ def paths(
 
 
 @click.command()
+@click.argument("start")
+@click.argument("end")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=6,
+    show_default=True,
+    help="Longest chain of facts to follow.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Words for a person, or JSON for a program.",
+)
+@label_options
+@source_options(limits=True, max_rows_help="List at most this many connections (0: no limit).")
+@pass_project
+def explain(
+    project: Project,
+    start: str,
+    end: str,
+    max_hops: int,
+    fmt: str,
+    lang: str,
+    iris: bool,
+    source: Source,
+) -> None:
+    """Explain how two nodes are connected, fact by fact, and on whose word.
+
+    Follows the shortest chains of facts between START and END, in either direction
+    (control, ownership, mergers, business lines, purposes, ...). Every fact comes with
+    its claims: who asserts it (the company, the article, anonymous sources, background
+    knowledge, or the graph's own inference), what kind of statement it is (fact, plan,
+    forecast, opinion, purpose), and its quote or what it rests on. An inferred fact
+    names its rule and, indented under "because", the claims it is derived from.
+
+    START and END are IRIs, kg: names or labels.
+
+    \b
+    Examples:
+      muskgraph explain musk x-corp
+      muskgraph explain SpaceX xAI --format json
+      muskgraph explain rockets "KI-Modelle" --lang de
+    """
+    from graph.explain import chains, connections, write_json, write_text
+    from graph.names import Names, find_node
+
+    def work(engine) -> int:
+        first, last = find_node(engine, start), find_node(engine, end)
+        found = chains(connections(engine, first, last, max_hops))
+        write = write_json if fmt == "json" else write_text
+        names = Names(engine, lang, iris)
+        return to_stdout(lambda stream: write(found, names, stream, source.max_rows))
+
+    if not source.run(project, "the explanation", work):
+        click.echo(f"{start} and {end} are not connected within {max_hops} facts", err=True)
+        sys.exit(1)
+
+
+@click.command()
 @click.option(
     "--view",
     "views",
@@ -226,7 +296,8 @@ def paths(
     multiple=True,
     metavar="VIEW",
     help="Which view to draw: graph (the whole graph), vertical (the vertical integration), "
-    "timeline (the events in order); default: all three.",
+    "timeline (the events in order), sources (one reading page a source: its text with "
+    "the quoted passages marked); default: all four.",
 )
 @click.option("-q", "--query", "query_ref", help="Draw the graph a CONSTRUCT query returns.")
 @click.option(
@@ -256,12 +327,16 @@ def render(
     """Draw interactive HTML views of the graph.
 
     The pages (pyvis) carry every script and style inline and open offline in any browser.
+    Besides the graph views, each source document gets a reading page,
+    out/source-NAME.html: its text with every quoted passage marked by who asserts it and
+    how, the claims of a passage on click, and links to their nodes in the graph view.
 
     \b
     Examples:
       muskgraph render
       muskgraph render --view vertical -o vertical.html
       muskgraph render --view timeline
+      muskgraph render --view sources
       muskgraph render --query control-graph
       muskgraph render --paths kg:rockets kg:ai-chatbots
     """
@@ -271,8 +346,8 @@ def render(
     if sum(map(bool, (query_ref, views, ends))) > 1:
         raise click.UsageError("--query, --view and --paths exclude each other")
     chosen = () if query_ref or ends else views or VIEWS
-    if output and len(chosen) > 1:
-        raise click.UsageError("-o writes one view: choose it with --view")
+    if output and (len(chosen) > 1 or "sources" in chosen):
+        raise click.UsageError("-o writes one view: choose it with --view (not sources)")
     request = (
         source.checking(f"the query {query_ref}", lambda: prepare(resolve(project, query_ref)))
         if query_ref
@@ -304,7 +379,18 @@ def render(
             "vertical": lambda: draw.vertical_integration_view(union),
             "timeline": lambda: draw.timeline_view(union),
         }
-        return {output or project.out_dir / VIEW_FILES[view]: views[view]() for view in chosen}
+        pages = {
+            output or project.out_dir / VIEW_FILES[view]: views[view]()
+            for view in chosen
+            if view != "sources"
+        }
+        if "sources" in chosen:
+            from graph.names import Names
+            from graph.source_page import source_pages
+
+            found = source_pages(engine, project.seeds_dir, Names(engine))
+            pages.update({project.out_dir / name: page for name, page in found.items()})
+        return pages
 
     pages = source.run(project, "rendering", work)
     if ends and not pages:
