@@ -49,7 +49,7 @@ def render_graph(
     the ``max_nodes`` with the most edges and says so. A view of up to
     ``LAYOUT_THRESHOLD`` nodes is laid out in GROUPS, left to right, each in a box with
     its name: the corporate structure apart from the events, their rationales and risks,
-    on whose word, and their times and amounts.
+    their sources, and their times and amounts.
     """
     return facts_page(Index(graph), title, only, predicates, max_nodes, grouped=True)
 

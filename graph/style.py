@@ -66,8 +66,9 @@ class Group:
 
 
 #: The whole-graph view's groups, left to right: who is who, what happened, why and to
-#: what end, on whose word, and when and for how much. A node goes to the first group
-#: one of its types falls under; the last takes the rest.
+#: what end, who says so (authors, memos, anonymous sources), and when and for how
+#: much. A node goes to the first group one of its types falls under; the last takes
+#: the rest.
 GROUPS = (
     Group(
         "Corporate structure",
@@ -78,7 +79,7 @@ GROUPS = (
         "Rationales, risks, effects, assessments",
         (MG.StrategicRationale, MG.Risk, MG.Effect, MG.Assessment),
     ),
-    Group("On whose word", (PROV.Agent, MG.Author, MG.AnonymousSourceGroup, MG.Memo)),
+    Group("Sources", (PROV.Agent, MG.Author, MG.AnonymousSourceGroup, MG.Memo)),
     Group("Times, amounts", ()),
 )
 
