@@ -1,11 +1,12 @@
 """Screenshots of the project's views, for the README: each drawn in headless Chromium.
 
-    python docs/screenshots.py        # writes docs/view-graph.png, docs/view-vertical.png
+    python docs/screenshots.py        # writes docs/view-{graph,vertical,timeline,paths}.png
 
-Each view is rendered as `muskgraph render --view VIEW -o FILE` renders it (building the
-store under out/ if it is missing or stale), opened from a temporary folder with a small
-script that, once the network has settled, clicks one item as a reader would, so that
-the evidence panel shows; tests/chromium.py drives the browser, as in the tests.
+Each view is rendered as `muskgraph render --view VIEW -o FILE` (or `--paths A B -o FILE`)
+renders it (building the store under out/ if it is missing or stale), opened from a
+temporary folder with a small script that, once the network has settled, clicks one item
+as a reader would, so that the evidence panel shows; tests/chromium.py drives the browser,
+as in the tests.
 """
 
 from __future__ import annotations
@@ -22,11 +23,26 @@ sys.path[:0] = [str(ROOT / "tests")]  # tests/chromium.py
 import chromium  # noqa: E402
 
 KG = "https://w3id.org/muskgraph/id/"
-# view, picture, the node or the edge (from, to) whose evidence the panel shows
+# what to render, the picture, the node or the edge (from, to) whose evidence the panel shows
 VIEWS = (
-    ("graph", "view-graph.png", {"node": KG + "musk"}),
-    ("vertical", "view-vertical.png", {"edge": [KG + "orbital-data-centres", KG + "ai-chatbots"]}),
+    (["--view", "graph"], "view-graph.png", {"node": KG + "musk"}),
+    (
+        ["--view", "vertical"],
+        "view-vertical.png",
+        {"edge": [KG + "orbital-data-centres", KG + "ai-chatbots"]},
+    ),
+    (["--view", "timeline"], "view-timeline.png", {"node": KG + "spacex-xai-ipo"}),
+    (
+        ["--paths", "kg:rockets", "kg:ai-chatbots"],
+        "view-paths.png",
+        {"edge": [KG + "starlink", KG + "orbital-data-centres"]},
+    ),
 )
+
+# Headless Chromium lays the page out in a viewport 143 px shorter than the window it
+# then captures, and the picture would show the canvas stretched to the window's 80vh:
+# the view gets the height it has in a window of 1280 by 900 from the start.
+FIXED_HEIGHT = "<style>#view { height: 720px !important; }</style>"
 
 # Clicks the item once the network has settled ("stabilized"), or at once for a view
 # with fixed positions, through the same click handler a reader's click reaches.
@@ -54,13 +70,13 @@ def main() -> None:
     if browser is None:
         sys.exit("Error: chromium is not installed")
     with tempfile.TemporaryDirectory() as folder:
-        for view, picture, pick in VIEWS:
-            page = Path(folder) / f"{view}.html"
-            render = ["render", "--view", view, "-o", str(page)]
+        for what, picture, pick in VIEWS:
+            page = Path(folder) / picture.replace(".png", ".html")
+            render = ["render", *what, "-o", str(page)]
             subprocess.run(
                 [sys.executable, "-m", "graph", "--project", str(ROOT), *render], check=True
             )
-            text = page.read_text(encoding="utf-8")
+            text = page.read_text(encoding="utf-8").replace("</head>", FIXED_HEIGHT + "</head>", 1)
             page.write_text(
                 text.replace("</body>", CLICK.replace("PICK", json.dumps(pick)) + "</body>", 1),
                 encoding="utf-8",

@@ -33,9 +33,9 @@ _NONE: tuple[Node, ...] = ()
 _LANGUAGE_ORDER = {"de": 0, "en": 1}  # of the labels in a tooltip; others after
 
 
-def _label_order(lit: Literal) -> tuple[int, str, str]:
-    language = lit.language or ""
-    return (_LANGUAGE_ORDER.get(language, 2), language, str(lit))
+def _label_order(label: tuple[str, str]) -> tuple[int, str, str]:
+    """German, English, then the other languages, of (language, text) pairs."""
+    return (_LANGUAGE_ORDER.get(label[0], 2), *label)
 
 
 #: What a view is drawn from: an rdflib graph, or a set of triples of rdflib terms.
@@ -149,8 +149,9 @@ class Describer:
         self._derived_p, self._modality_p, self._rule_p = map(
             own, (_DERIVED_FROM, _MODALITY, _RULE)
         )
-        self._named: dict[Node, tuple[str, tuple[Literal, ...]]] = {}  # label, all labels
+        self._named: dict[Node, tuple[str, list[tuple[str, str]]]] = {}  # label, languages
         self._qname: dict[Node, str] = {}
+        self._type_lines: dict[tuple[Node, ...], str] = {}  # a node's types -> its "type:" line
         self._predicate: dict[Node, str] = {}
         self._status: dict[Node | None, str] = {}
         # Each claim is filed, once, under its statement and under the two nodes it joins.
@@ -248,23 +249,29 @@ class Describer:
         """The English label, else German, else any label, else the prefixed name."""
         return self._naming(term)[0]
 
-    def _naming(self, term: Node) -> tuple[str, tuple[Literal, ...]]:
-        """label(term), and the term's labels: German, English, then the other languages."""
+    def _naming(self, term: Node) -> tuple[str, list[tuple[str, str]]]:
+        """label(term), and languages(term)."""
         found = self._named.get(term)
         if found is None:
             facts = self.index.by_subject.get(term, {})
             found_by = [facts.get(p, _NONE) for p in self._labels_p]
-            labels = [o for found in found_by for o in found if isinstance(o, Literal)]
-            if len(labels) > 1:
+            # Literal.language is a property that rdflib computes on every read: once here.
+            pairs = [
+                (o.language or "", str(o))
+                for found in found_by
+                for o in found
+                if isinstance(o, Literal)
+            ]
+            if len(pairs) > 1:
                 if all(found_by):  # one predicate's objects are distinct; two may share one
-                    labels = set(labels)
-                labels = sorted(labels, key=_label_order)
+                    pairs = list(dict.fromkeys(pairs))
+                pairs.sort(key=_label_order)
             first = {}  # language -> its first label
-            for lit in reversed(labels):
-                first[lit.language] = lit
-            chosen = first.get("en", first.get("de", labels[0] if labels else None))
-            name = self.qname(term) if chosen is None else str(chosen)
-            found = self._named[term] = (name, tuple(labels))
+            for language, text in reversed(pairs):
+                first[language] = text
+            chosen = first.get("en", first.get("de", pairs[0][1] if pairs else None))
+            name = self.qname(term) if chosen is None else chosen
+            found = self._named[term] = (name, pairs)
         return found
 
     def predicate(self, predicate: Node) -> str:
@@ -316,18 +323,24 @@ class Describer:
             lines += [f"  {comment}" for comment in claim.comments]
         return lines
 
-    def labels(self, term: Node) -> tuple[Literal, ...]:
-        """The term's labels: German, English, then the other languages."""
+    def languages(self, term: Node) -> list[tuple[str, str]]:
+        """The term's labels as (language, text) pairs ("" for a label without one):
+        German, English, then the other languages."""
         return self._naming(term)[1]
 
     def node_title(self, node: URIRef, values: Collection[tuple[Node, Node]]) -> str:
-        name, labels = self._naming(node)
+        name, pairs = self._naming(node)
         lines = [name]
-        lines += [f"label ({lit.language or '-'}): {lit}" for lit in labels]
+        lines += [f"label ({language or '-'}): {text}" for language, text in pairs]
         lines.append(f"IRI: {self.qname(node)}")
-        types = self.index.objects(node, self._type_p)
+        types = tuple(self.index.objects(node, self._type_p))
         if types:
-            lines.append("type: " + ", ".join(sorted(map(self.qname, types))))
+            line = self._type_lines.get(types)
+            if line is None:  # most nodes share their types with many others
+                line = self._type_lines[types] = "type: " + ", ".join(
+                    sorted(map(self.qname, types))
+                )
+            lines.append(line)
         if values:
             lines += sorted(f"{self.predicate(p)}: {self.value(o)}" for p, o in values)
         claims = self._claims_about.get(node)

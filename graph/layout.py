@@ -21,6 +21,19 @@ _SPACING = 120  # pixels a unit of spring_layout: nodes without links stand a un
 _GRID = 64  # cells a side of the grid that sums the push in _spring
 _STEP = 340  # pixels between two steps of a flow, left to right
 _ROW = 110  # pixels between two nodes of one step, top to bottom
+# grouped_layout's units are the pixels of a page in a window of 1280 by 900, where the
+# groups of the project's graph fill the view at the zoom the page opens with, and its
+# labels are about 18 px (graph/templates/view.html sizes them, to 14 px on screen).
+_COLUMN = 9  # nodes a column of grouped_layout holds at most
+_TALLEST = 800  # pixels a column of grouped_layout takes at most, where it can
+_GROUP_STEP = 158  # pixels between two columns; graph.style wraps labels at 150
+_GROUP_GAP = 20  # pixels between two groups, besides their columns'
+_LINE_CHARS = 13  # characters of a line of an 18 px label wrapped at 150 pixels
+_LINE = 22  # pixels of a line of a label
+_NODE = 34  # pixels of a node, and the space between its label and the next node
+_CAPTION = 30  # pixels of a group's name, above its nodes
+_FONT = 18  # pixels of a label, where the groups are as wide as _CANVAS
+_CANVAS = 1040  # pixels of the groups' width that a 1280-wide window shows at 14 px labels
 
 
 def flow_layout(
@@ -109,6 +122,93 @@ def timeline_layout(
         for row, node in enumerate((time, *under.get(time, []))):
             positions[node] = (step * _STEP, below + row * _ROW)
     return positions
+
+
+def grouped_layout(
+    groups: list[list[tuple[str, str]]], links: Iterable[tuple[str, str]]
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int, int, int]]]:
+    """Pixel positions for the nodes of groups (lists of (id, label)), the groups left to
+    right, each in as few columns of at most _COLUMN nodes and _TALLEST pixels as it
+    needs, in the order given; and the box (left, top, right, bottom) around each group.
+
+    Each node takes the height its label needs, wrapped as the page wraps it (see
+    _label_lines); a column with room to spare spreads its nodes out. Within each
+    column the nodes are then sorted by the mean height of the nodes they link to in the
+    other columns, a few times over (the barycentre heuristic of layered drawings), so
+    that links cross less.
+    """
+    columns: list[list[str]] = []
+    x: list[int] = []  # of each column
+    spans: list[tuple[int, int]] = []  # the first and last column of each group
+    tall: dict[str, int] = {}  # pixels each node takes, its label under it
+    labels: dict[str, str] = {}
+    left = 0
+    for members in groups:
+        tall.update((node, _NODE + _LINE * _label_lines(label)) for node, label in members)
+        needed = sum(tall[node] for node, _ in members)
+        labels.update(members)
+        count = max(-(-len(members) // _COLUMN), -(-needed // _TALLEST))
+        size = -(-len(members) // count) if count else 0
+        first = len(columns)
+        for c in range(count):
+            columns.append([node for node, _ in members[c * size : (c + 1) * size]])
+            x.append(left)
+            left += _GROUP_STEP
+        spans.append((first, len(columns) - 1))
+        left += _GROUP_GAP
+    # A view wider than the window's canvas opens zoomed out, where the page draws its
+    # labels larger (14 px on screen): fewer characters to a line, and taller lines.
+    font = _FONT * max(1.0, left / _CANVAS)
+    chars = max(1, round(_LINE_CHARS * _FONT / font))
+    tall = {
+        n: _NODE + round(_LINE * font / _FONT) * _label_lines(t, chars) for n, t in labels.items()
+    }
+    height = max((sum(tall[n] for n in column) for column in columns), default=0)
+    linked: dict[str, list[str]] = {}
+    for a, b in links:
+        linked.setdefault(a, []).append(b)
+        linked.setdefault(b, []).append(a)
+    y: dict[str, float] = {}
+
+    def place(column: list[str]) -> None:
+        spare = height - sum(tall[n] for n in column)
+        gap = min(spare / (len(column) - 1), _NODE * 2) if len(column) > 1 else 0
+        top = (spare - gap * (len(column) - 1)) / 2
+        for node in column:
+            y[node] = top + _NODE / 3
+            top += tall[node] + gap
+
+    for column in columns:
+        place(column)
+    for sweep in range(4):
+        for column in columns if sweep % 2 == 0 else reversed(columns):
+            inside = set(column)
+
+            def height_of(node: str, inside: set[str] = inside) -> tuple[float, float]:
+                around = [y[m] for m in linked.get(node, ()) if m not in inside]
+                return (sum(around) / len(around) if around else y[node], y[node])
+
+            column.sort(key=height_of)
+            place(column)
+    positions = {
+        node: (x[c], round(y[node])) for c, column in enumerate(columns) for node in column
+    }
+    half = _GROUP_STEP // 2 - _GROUP_GAP // 4
+    boxes = [(x[first] - half, -_CAPTION, x[last] + half, height) for first, last in spans]
+    return positions, boxes
+
+
+def _label_lines(label: str, chars: int = _LINE_CHARS) -> int:
+    """How many lines the page wraps a label into: words are kept whole on lines of at
+    most chars characters, as vis-network keeps them within a width."""
+    lines, length = 1, 0
+    for word in label.split():
+        if length and length + 1 + len(word) > chars:
+            lines, length = lines + 1, 0
+        length += (1 if length else 0) + len(word)
+        while length > chars:  # a word too long for a line is cut
+            lines, length = lines + 1, length - chars
+    return lines
 
 
 def _width(part: Iterable[str], step: dict[str, int]) -> int:

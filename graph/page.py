@@ -1,13 +1,15 @@
 """The page of a view: one self-contained, offline HTML file (pyvis / vis-network).
 
-The view's data goes into the page as JSON (Jinja's ``tojson`` escapes ``<``, ``>``,
-``&`` and ``'``), and the page's script turns tooltips, the evidence panel and the legend
+The view's data goes into the page as JSON in script elements, every ``<`` written as
+``\\u003c`` (_json_data), so no text of it can end its element or open a comment, and the
+page's script turns tooltips, the evidence panel and the legend
 into DOM elements with ``textContent``, so labels and quotes, which are data, can never
 become markup. vis-network's script and style are inlined: the page loads nothing.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -70,6 +72,19 @@ def _vis_asset(name: str) -> Markup:
     return Markup(text)
 
 
+def _json_data(value: object) -> Markup:
+    """value as JSON for a <script type="application/json"> element, read with JSON.parse.
+
+    Inside a script element only "<" can end it ("</script") or open a comment, so only
+    "<" is escaped: Jinja's tojson also escapes ">", "&" and "'" (for attributes), four
+    passes over the 12 MB of a 10,000-node view. Keys keep their order (tojson sorts
+    them: a sixth more time), and without the spaces after "," and ":" the page is
+    smaller for the browser to read. The lists hold no cycles: nothing checks for them.
+    """
+    text = json.dumps(value, separators=(",", ":"), check_circular=False)
+    return Markup(text.replace("<", "\\u003c"))
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -77,9 +92,7 @@ def _environment() -> Environment:
         autoescape=True,
         keep_trailing_newline=True,
     )
-    # tojson sorts keys by default; the lists are built in a fixed order already, and
-    # sorting the keys of 30,000 items adds a sixth to the time of writing them.
-    env.policies["json.dumps_kwargs"] = {}
+    env.filters["json_data"] = _json_data
     env.globals.update(
         vis_js=_vis_asset("vis-network.min.js"),
         vis_css=_vis_asset("vis-network.css"),

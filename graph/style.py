@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import URIRef
+from rdflib.namespace import PROV, TIME
 
 from graph.namespaces import MG
 
@@ -44,7 +45,42 @@ FAMILIES = (
     Family(
         "rationale", "Strategic rationale", (MG.StrategicRationale,), "#b07aa1", "star", "\u2605"
     ),
+    Family(
+        "time",
+        "Time",
+        (TIME.TemporalEntity, TIME.Instant, TIME.Interval, TIME.GeneralDateTimeDescription),
+        "#76b7b2",
+        "triangleDown",
+        "\u25bc",
+    ),
     Family("other", "Other", (), "#9d9d9d", "triangle", "\u25b2"),
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A part of the whole-graph view that stands apart: its caption and its classes."""
+
+    name: str
+    roots: tuple[URIRef, ...]
+
+
+#: The whole-graph view's groups, left to right: who is who, what happened, why and to
+#: what end, who says so (authors, memos, anonymous sources), and when and for how
+#: much. A node goes to the first group one of its types falls under; the last takes
+#: the rest.
+GROUPS = (
+    Group(
+        "Corporate structure",
+        (MG.Person, MG.Organization, MG.Company, MG.OrganizationGroup, MG.BusinessLine),
+    ),
+    Group("Events", (MG.CorporateEvent,)),
+    Group(
+        "Rationales, risks, effects, assessments",
+        (MG.StrategicRationale, MG.Risk, MG.Effect, MG.Assessment),
+    ),
+    Group("Sources", (PROV.Agent, MG.Author, MG.AnonymousSourceGroup, MG.Memo)),
+    Group("Times, amounts", ()),
 )
 
 
@@ -159,3 +195,17 @@ FLOW_OPTIONS = merged(
     },
 )
 FLOW_OPTIONS["physics"] = {"enabled": False}
+
+# The groups of the whole-graph view: as a flow, with smaller nodes, and labels wrapped
+# within the columns of graph.layout's grouped_layout (160 px apart), outlined in white
+# so that they read where edges cross them.
+GROUPED_OPTIONS = merged(
+    FLOW_OPTIONS,
+    {
+        "nodes": {
+            "size": 10,
+            "widthConstraint": {"maximum": 150},
+            "font": {"strokeWidth": 3, "strokeColor": "#ffffff"},
+        }
+    },
+)

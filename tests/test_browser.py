@@ -87,6 +87,14 @@ HOVER_PROBE = (
     report.drawnNodes = network.body.nodeIndices.length;
     report.paintedPixels = painted();
     report.labelPixels = network.getScale() * network.body.nodes[HOSTILE_ID].options.font.size;
+    // The page's own regions (the whole-graph view's groups), on screen at this zoom.
+    report.regions = regions.length;
+    report.regionsInView = regions.every(function (region) {
+      var corner = network.canvasToDOM({x: region.box[0], y: region.box[1]});
+      var opposite = network.canvasToDOM({x: region.box[2], y: region.box[3]});
+      return corner.x >= 0 && corner.y >= 0 &&
+        opposite.x <= c.clientWidth + 0.5 && opposite.y <= c.clientHeight + 0.5;
+    });
     report.steps.push("drawn");
     hover(0);
   }
@@ -259,6 +267,11 @@ def test_network_is_drawn(report):
 
 def test_node_labels_are_at_least_14_pixels_at_the_zoom_the_page_opens_with(report):
     assert report["labelPixels"] >= 14
+
+
+def test_the_whole_graph_opens_with_each_group_in_view(report):
+    assert report["regions"] == 1  # people, companies and business lines: the structure
+    assert report["regionsInView"] is True
 
 
 def test_no_console_errors(report):

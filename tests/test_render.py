@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -365,16 +366,59 @@ def assert_drawn_like_the_sample(source, page: str) -> None:
     )
 
 
-def test_layout_is_seeded_and_physics_settles(page):
-    options = network_data(page)[2]
+@pytest.fixture(scope="module")
+def constructed_page() -> str:
+    return render_construct(sample_graph(), TITLE)
+
+
+def test_layout_is_seeded_and_physics_settles(constructed_page):
+    options = network_data(constructed_page)[2]
     assert isinstance(options["layout"]["randomSeed"], int)
     assert options["physics"]["solver"] in options["physics"]
     assert options["physics"]["stabilization"]["enabled"] is True
     assert options["physics"]["stabilization"]["iterations"] <= 1000
 
 
-def test_small_view_has_physics_and_no_fixed_positions(nodes):
-    assert not any("x" in node or "y" in node for node in nodes.values())
+def test_small_construct_view_has_physics_and_no_fixed_positions(constructed_page):
+    nodes = network_data(constructed_page)[0]
+    assert not any("x" in node or "y" in node for node in nodes)
+    assert regions(constructed_page) == []
+
+
+def regions(html: str) -> list[dict]:
+    marker = '<script type="application/json" id="region-data">'
+    return json.JSONDecoder().raw_decode(html, html.index(marker) + len(marker))[0]
+
+
+def test_whole_graph_view_stands_the_groups_apart_left_to_right(page, nodes):
+    """The corporate structure, then the events, then their rationales: each group's
+    nodes inside its own named box, the boxes side by side, and no physics."""
+    boxes = regions(page)
+    assert [r["name"] for r in boxes] == [
+        "Corporate structure",
+        "Events",
+        "Rationales, risks, effects, assessments",
+    ]
+    group_of = {
+        "person": 0, "organisation": 0, "business-line": 0, "event": 1, "rationale": 2
+    }  # fmt: skip
+    for node in nodes.values():
+        left, top, right, bottom = boxes[group_of[node["family"]]]["box"]
+        assert left < node["x"] < right and top < node["y"] < bottom, node["label"]
+    edges = [r["box"] for r in boxes]
+    assert all(a[2] < b[0] for a, b in itertools.pairwise(edges))  # apart
+    assert network_data(page)[2]["physics"] == {"enabled": False}
+
+
+def test_grouped_nodes_of_a_column_leave_room_for_their_labels(nodes):
+    column: dict[int, list[dict]] = {}
+    for node in nodes.values():
+        column.setdefault(node["x"], []).append(node)
+    for members in column.values():
+        members.sort(key=lambda n: n["y"])
+        for upper, lower in itertools.pairwise(members):
+            lines = len(upper["label"]) // 17 + 1
+            assert lower["y"] - upper["y"] >= 20 * lines + 20, upper["label"]
 
 
 @pytest.fixture(scope="module")
@@ -420,11 +464,15 @@ def test_fixed_positions_start_just_past_the_threshold(count):
     graph = Graph()
     for i in range(count):
         graph.add((KG[f"company-{i:04d}"], RDF.type, MG.Company))
-    nodes, _, options = network_data(render_graph(graph, "Unlinked"))
+    nodes, _, options = network_data(render_construct(graph, "Unlinked"))
     assert len(nodes) == count
     large = count > LAYOUT_THRESHOLD
     assert options["physics"].get("enabled", True) is not large
     assert all(("x" in n and "y" in n) is large for n in nodes)
+    # The whole-graph view groups up to the threshold, and lays out beyond it.
+    grouped = render_graph(graph, "Unlinked")
+    assert len(regions(grouped)) == (0 if large else 1)
+    assert all("x" in n and "y" in n for n in network_data(grouped)[0])
 
 
 def test_cut_down_view_says_so_and_keeps_the_best_connected_nodes():

@@ -9,7 +9,7 @@ import re
 import chromium
 import pytest
 import test_render
-from rdflib import RDFS, Graph, Literal
+from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import TIME
 from test_browser import chromium_path, open_page  # noqa: F401 (a fixture)
 from test_render import (
@@ -20,7 +20,7 @@ from test_render import (
 )
 
 from graph.namespaces import KG, MG
-from graph.render import timeline_view
+from graph.render import render_graph, timeline_view
 
 MERGER_QUOTE = "Die Fusion von X mit xAI im letzten Jahr"
 IPO_QUOTE = (
@@ -76,6 +76,23 @@ def test_events_stand_left_to_right_in_the_order_the_sources_give(page, nodes):
         assert (nodes[str(event)]["x"], nodes[str(event)]["y"] > time["y"]) == (time["x"], True)
     assert network_data(page)[2]["physics"] == {"enabled": False}
     assert 'id="notice"' not in page  # every time is ordered
+
+
+def test_times_are_a_kind_of_their_own_in_every_view(page, nodes, dataset):
+    times = {time_of(page, event) for event in ORDER}
+    whole = {n["id"]: n for n in network_data(render_graph(dataset, "Whole"))[0]}
+    dates = {  # the time:GeneralDateTimeDescription of each time
+        str(date) for time in times for date in dataset.objects(URIRef(time), TIME.inDateTime)
+    }
+    assert len(dates) == len(times) == 3
+    for view in (nodes, whole):
+        assert {n for n in view if view[n]["family"] == "time"} >= times
+        assert all(view[t]["shape"] == "triangleDown" for t in times)
+    assert {n for n in whole if whole[n]["family"] == "time"} == times | dates
+    for view in (page, render_graph(dataset, "Whole")):
+        assert re.search(r'data-filter="family"\s+value="time"', view)
+    # The reference system of the dates is a term of a vocabulary, not a node.
+    assert not any(n.startswith("http://www.opengis.net/") for n in whole)
 
 
 def test_times_read_as_the_sources_give_them_never_as_dates(page, nodes):
