@@ -314,7 +314,7 @@ def test_the_reference_engine_reports_the_same_problems(cli, project_copy, tmp_p
         PREFIXES + '<https://example.org/acme> a mg:Startup ; rdfs:label "Acme"@en .\n',
     )
     assert cli("load", str(acme)).exit_code == 0
-    remove_a_claims_status(project_copy)
+    remove_a_claims_modality(project_copy)
     oxigraph = cli("validate")
     pyshacl = cli("validate", "--engine", "pyshacl")
     assert oxigraph.exit_code == pyshacl.exit_code == 1
