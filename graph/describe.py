@@ -8,7 +8,7 @@ it hundreds of thousands of times.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Set
+from collections.abc import Collection, Iterable, Iterator, Set
 from dataclasses import dataclass
 from itertools import chain
 
@@ -24,6 +24,14 @@ STATEMENT = (RDF.subject, RDF.predicate, RDF.object)
 _TYPE, _SUBCLASS_OF, _COMMENT = RDF.type, RDFS.subClassOf, RDFS.comment
 _EVIDENCE, _STATUS, _SELECTOR, _EXACT = MG.evidence, MG.attribution, OA.hasSelector, OA.exact
 _MODALITY, _RULE = MG.modality, MG.inferredBy
+_PASSAGE = (OA.start, OA.end, OA.hasSource, MG.localFile)
+
+
+def page_name(file: str) -> str:
+    """The reading view's file for a source's text file (`NAME.de.txt`: `source-NAME.html`)."""
+    return f"source-{file.split('.')[0]}.html"
+
+
 _DERIVED_FROM = PROV.wasDerivedFrom
 # A local name that rdflib's split_uri keeps whole (letters, digits, "-" and "_", not
 # starting with a digit or "-"), so that its curie() is namespace prefix + ":" + name.
@@ -119,6 +127,7 @@ class Claim:
     status: str  # the attribution IRI ("" for none): edges are styled by it
     source: str  # the label of the source (the rule, for an inference; "" for none)
     modality_text: str = ""  # what kind of statement: fact, plan, forecast, opinion, purpose
+    passages: tuple[str, ...] = ()  # each quote's place in the reading view of its source
 
 
 class Describer:
@@ -146,6 +155,7 @@ class Describer:
         self._labels_p, self._statement_p = tuple(map(own, LABELS)), tuple(map(own, STATEMENT))
         self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
         self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
+        self._passage_p = tuple(map(own, _PASSAGE))
         self._derived_p, self._modality_p, self._rule_p = map(
             own, (_DERIVED_FROM, _MODALITY, _RULE)
         )
@@ -190,8 +200,23 @@ class Describer:
             status="" if status is None else str(status),
             source="" if source is None else self.label(source),
             modality_text="" if modality is None else self.status(modality),
+            passages=tuple(sorted(self._passages(facts.get(self._evidence_p, _NONE)))),
         )
         return (s, p, o), shown
+
+    def _passages(self, evidence: Iterable[Node]) -> Iterator[str]:
+        """Where each quote stands in the reading view of its source: `PAGE#q-START-END`."""
+        start_p, end_p, source_p, file_p = self._passage_p
+        index = self.index
+        for quote in evidence:
+            files = [f for s in index.objects(quote, source_p) for f in index.objects(s, file_p)]
+            for selector in index.objects(quote, self._selector_p):
+                starts, ends = (
+                    list(index.objects(selector, start_p)),
+                    list(index.objects(selector, end_p)),
+                )
+                if files and starts and ends:
+                    yield f"{page_name(str(files[0]))}#q-{starts[0]}-{ends[0]}"
 
     def _premise(self, claim: Node) -> str:
         """A premise of an inferred claim in words: its statement, on whose word, how."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
+from graph.describe import page_name
 from graph.names import Names
 from graph.query import Engine
 from graph.store.terms import Term
@@ -45,11 +46,6 @@ class _Source:
     file: str
     title: str
     rows: list[tuple]
-
-
-def page_name(file: str) -> str:
-    """The reading view's file for a source's text file (`NAME.de.txt`: `source-NAME.html`)."""
-    return f"source-{file.split('.')[0]}.html"
 
 
 def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[list]:

@@ -253,7 +253,9 @@ class _ClaimTable:
                         "statement": claim.statement,
                         "status": claim.status,
                         "statusName": claim.status_text,
+                        "modalityName": claim.modality_text,
                         "quotes": list(claim.quotes),
+                        "passages": list(claim.passages),
                         "comments": list(claim.comments),
                         "source": claim.source,
                     }

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+import chromium
 import pytest
+from click.testing import CliRunner
+from conftest import NO_TIME_LIMIT, copy_project
 from test_browser import chromium_path, open_page  # noqa: F401 (a fixture)
 
+from graph.cli import main
+from graph.describe import page_name
 from graph.namespaces import KG, MG
-from graph.source_page import page_name
 
 MEMO = "SpaceX hat xAI erworben"
 
@@ -21,16 +26,17 @@ def page_data(page: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def page(built) -> str:
-    from click.testing import CliRunner
-
-    from graph.cli import main
-
-    result = CliRunner().invoke(
-        main, ["--project", str(built.data_root), "render", "--view", "sources"]
-    )
+def rendered(tmp_path_factory) -> Path:
+    """The out/ of a copy of the project after `muskgraph render`."""
+    root = copy_project(tmp_path_factory.mktemp("rendered"))
+    result = CliRunner().invoke(main, ["--project", str(root), "render"], default_map=NO_TIME_LIMIT)
     assert result.exit_code == 0, result.output
-    return (built.out_dir / page_name("spacex-xai-merger.de.txt")).read_text(encoding="utf-8")
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def page(rendered) -> str:
+    return (rendered / page_name("spacex-xai-merger.de.txt")).read_text(encoding="utf-8")
 
 
 def test_the_page_holds_the_text_as_it_stands(page, project) -> None:
@@ -92,3 +98,33 @@ def test_clicking_a_passage_shows_its_claims_and_links_into_the_graph(clicked) -
         "muskgraph.html#node=https%3A%2F%2Fw3id.org%2Fmuskgraph%2Fid%2Fspacex" in clicked["links"]
     )
     assert clicked["marks"] > 30
+
+
+def test_the_graph_view_links_each_quote_to_its_passage(rendered) -> None:
+    page = (rendered / "muskgraph.html").read_text(encoding="utf-8")
+    marker = '<script type="application/json" id="claim-data">'
+    claims = json.JSONDecoder().raw_decode(page, page.index(marker) + len(marker))[0]
+    memo = [c for c in claims if "SpaceX hat xAI erworben" in c["quotes"]]
+    assert memo and all(
+        c["passages"] == ["source-spacex-xai-merger.html#q-2299-2322"] for c in memo
+    )
+    assert {c["modalityName"] for c in memo} == {"fact"}
+
+
+@pytest.fixture(scope="module")
+def opened_on_a_node(chromium_path, rendered, tmp_path_factory) -> dict:  # noqa: F811
+    """The graph view opened from a reading view's link, #node=IRI."""
+    graph_page = (rendered / "muskgraph.html").read_text(encoding="utf-8")
+    spacex = "https://w3id.org/muskgraph/id/spacex"
+    graph_page = graph_page.replace(
+        "var wanted = /^#node=(.+)$/.exec(window.location.hash);",
+        f"var wanted = /^#node=(.+)$/.exec('#node={spacex.replace('/', '%2F')}');",
+    )
+    probe = chromium.click_probe("")
+    return open_page(chromium_path, graph_page, probe, tmp_path_factory.mktemp("node"))
+
+
+def test_a_link_from_a_reading_view_opens_the_graph_on_its_node(opened_on_a_node) -> None:
+    assert opened_on_a_node.get("error") is None
+    assert opened_on_a_node["problems"] == []
+    assert "SpaceX" in opened_on_a_node["panel"] and "IRI" in opened_on_a_node["panel"]
