@@ -36,6 +36,16 @@ _FONT = 18  # pixels of a label, where the groups are as wide as _CANVAS
 _CANVAS = 1040  # pixels of the groups' width that a 1280-wide window shows at 14 px labels
 
 
+def chain_layout(chains: Iterable[list[str]]) -> dict[str, tuple[int, int]]:
+    """Pixel positions for chains of nodes: each chain a row, its nodes left to right in
+    its order; a node already placed by an earlier chain stays where it is."""
+    positions: dict[str, tuple[int, int]] = {}
+    for row, chain in enumerate(chains):
+        for column, node in enumerate(chain):
+            positions.setdefault(node, (column * _STEP, row * _ROW))
+    return positions
+
+
 def flow_layout(
     ids: list[str], flow: Iterable[tuple[str, str]], attached: Iterable[tuple[str, str]]
 ) -> dict[str, tuple[int, int]]:

@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from graph.describe import Index, Triples, triples_of
 from graph.facts import Terms
+from graph.layout import chain_layout
 from graph.namespaces import MG
 from graph.style import FAMILIES
 from graph.timeline import timeline_view
@@ -23,6 +24,7 @@ __all__ = [
     "FAMILIES",
     "LAYOUT_THRESHOLD",
     "MAX_NODES",
+    "explanation_view",
     "paths_view",
     "render_construct",
     "render_graph",
@@ -94,6 +96,25 @@ def paths_view(
         functools.partial(flow, MG.feeds),
         notice,
     )
+
+
+def explanation_view(
+    graph: Triples,
+    chains: list[list[URIRef]],
+    facts: set[tuple[URIRef, URIRef, URIRef]],
+    title: str,
+) -> str:
+    """The chains `explain` finds: each chain's nodes left to right in its order, joined
+    by its facts (in whichever direction each runs), each fact with its claims."""
+    index = Index(graph)
+
+    def arrange(node_items: list[dict], edge_items: list[dict]) -> None:
+        positions = chain_layout([[str(n) for n in chain] for chain in chains])
+        for item in node_items:
+            item["x"], item["y"] = positions[item["id"]]
+
+    nodes = {node for chain in chains for node in chain}
+    return page(index, Terms(index), title, nodes, facts, (), MAX_NODES, arrange)
 
 
 @gc_paused

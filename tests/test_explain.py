@@ -62,3 +62,23 @@ def test_explain_of_unconnected_or_unknown_nodes(cli, tmp_path) -> None:
     result = cli("explain", "Tesla", "spacex")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1].startswith("Error: no node is named 'Tesla'")
+
+
+def test_render_explain_draws_the_chain_left_to_right_with_each_facts_claims(
+    cli, project_copy
+) -> None:
+    from test_render import network_data
+
+    result = cli("render", "--explain", "musk", "x-corp")
+    assert result.exit_code == 0, result.output
+    page = (project_copy / "out" / "explanation.html").read_text(encoding="utf-8")
+    nodes, edges, _ = network_data(page)
+    x = {n["id"]: n["x"] for n in nodes}
+    assert x[str(KG.musk)] < x[str(KG.xai)] < x[str(KG["x-corp"])]
+    assert {(e["from"], e["to"]) for e in edges} >= {
+        (str(KG.musk), str(KG.xai)),
+        (str(KG.xai), str(KG["x-corp"])),
+    }
+    assert all(e["claims"] for e in edges)
+    missing = cli("render", "--explain", "kg:nope", "musk")
+    assert missing.exit_code == 2 and not (project_copy / "out" / "nope.html").exists()

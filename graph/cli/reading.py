@@ -310,6 +310,14 @@ def explain(
     "--max-rows), hop by hop; default file: out/paths.html.",
 )
 @click.option(
+    "--explain",
+    "explained",
+    nargs=2,
+    metavar="START END",
+    help="Draw how START and END are connected (as `explain` finds it, at most --max-rows "
+    "chains), fact by fact with each fact's claims; default file: out/explanation.html.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -322,6 +330,7 @@ def render(
     views: tuple[str, ...],
     query_ref: str | None,
     ends: tuple[str, str] | None,
+    explained: tuple[str, str] | None,
     output: Path | None,
     source: Source,
 ) -> None:
@@ -340,13 +349,14 @@ def render(
       muskgraph render --view sources
       muskgraph render --query control-graph
       muskgraph render --paths kg:rockets kg:ai-chatbots
+      muskgraph render --explain musk x-corp
     """
     from graph.atomic import write_atomic
     from graph.query import prepare, resolve
 
-    if sum(map(bool, (query_ref, views, ends))) > 1:
-        raise click.UsageError("--query, --view and --paths exclude each other")
-    chosen = () if query_ref or ends else views or VIEWS
+    if sum(map(bool, (query_ref, views, ends, explained))) > 1:
+        raise click.UsageError("--query, --view, --paths and --explain exclude each other")
+    chosen = () if query_ref or ends or explained else views or VIEWS
     if output and (len(chosen) > 1 or "sources" in chosen):
         raise click.UsageError("-o writes one view: choose it with --view (not sources)")
     request = (
@@ -374,6 +384,9 @@ def render(
             return _paths_page(
                 engine, ends, source.max_rows, output or project.out_dir / "paths.html"
             )
+        if explained:
+            target = output or project.out_dir / "explanation.html"
+            return _explanation_page(engine, explained, source.max_rows, target)
         union = engine.union()
         views = {
             "graph": lambda: draw.render_graph(union, "muskgraph: the whole graph"),
@@ -396,6 +409,9 @@ def render(
     pages = source.run(project, "rendering", work)
     if ends and not pages:
         click.echo(f"no path from {ends[0]} to {ends[1]}", err=True)
+        sys.exit(1)
+    if explained and not pages:
+        click.echo(f"{explained[0]} and {explained[1]} are not connected", err=True)
         sys.exit(1)
     for path, html in pages.items():
         write_atomic(path, html.encode("utf-8"))
@@ -425,3 +441,34 @@ def _paths_page(engine, ends: tuple[str, str], max_rows: int, output: Path) -> d
     title = f"Paths from {ends[0]} to {ends[1]}, hop by hop"
     page = draw.paths_view(engine.union(), hops, title, notice)
     return {output: page}
+
+
+def _explanation_page(
+    engine, ends: tuple[str, str], max_rows: int, output: Path
+) -> dict[Path, str]:
+    """The page of the chains of facts between ends (at most max_rows, 0: all), under
+    the file name output; none if they are not connected."""
+    from itertools import islice
+
+    from rdflib import URIRef
+
+    from graph import render as draw
+    from graph.explain import chains, connections
+    from graph.names import find_node
+
+    first, last = (find_node(engine, name) for name in ends)
+    found = list(islice(chains(connections(engine, first, last)), max_rows or None))
+    if not found:
+        return {}
+    nodes = [
+        [URIRef(h.ends[0].value) for h in chain[:1]] + [URIRef(h.ends[1].value) for h in chain]
+        for chain in found
+    ]
+    facts = {
+        tuple(URIRef(t.value) for t in said.fact)
+        for chain in found
+        for hop in chain
+        for said in hop.claims
+    }
+    title = f"How {ends[0]} and {ends[1]} are connected, fact by fact"
+    return {output: draw.explanation_view(engine.union(), nodes, facts, title)}
