@@ -18,7 +18,6 @@ from graph.prefixes import PREFIXES
 from graph.query import QueryText, read_query_file
 
 INFERENCES = ox.NamedNode(PREFIXES["kg"] + "inferences")
-RULES_AGENT = ox.NamedNode(PREFIXES["kg"] + "muskgraph-rules")
 MAX_ROUNDS = 16
 
 
@@ -43,33 +42,20 @@ def _description(path: Path, query: QueryText) -> list[ox.Triple]:
     ]
 
 
+# The source of what the rules derive, and the agent its claims are attributed to.
+_MACHINERY = """
+kg:inferences a mg:Inferences ;
+    rdfs:label "inferences of muskgraph's rules"@en ,
+        "Schlussfolgerungen der Regeln von muskgraph"@de ;
+    prov:wasAttributedTo kg:muskgraph-rules .
+kg:muskgraph-rules a prov:SoftwareAgent , prov:Agent ;
+    rdfs:label "muskgraph's inference rules"@en , "Schlussregeln von muskgraph"@de .
+"""
+
+
 def _machinery() -> list[ox.Triple]:
-    return [
-        ox.Triple(INFERENCES, _term("rdf:type"), _term("mg:Inferences")),
-        ox.Triple(
-            INFERENCES,
-            _term("rdfs:label"),
-            ox.Literal("inferences of muskgraph's rules", language="en"),
-        ),
-        ox.Triple(
-            INFERENCES,
-            _term("rdfs:label"),
-            ox.Literal("Schlussfolgerungen der Regeln von muskgraph", language="de"),
-        ),
-        ox.Triple(INFERENCES, _term("prov:wasAttributedTo"), RULES_AGENT),
-        ox.Triple(RULES_AGENT, _term("rdf:type"), _term("prov:SoftwareAgent")),
-        ox.Triple(RULES_AGENT, _term("rdf:type"), _term("prov:Agent")),
-        ox.Triple(
-            RULES_AGENT,
-            _term("rdfs:label"),
-            ox.Literal("muskgraph's inference rules", language="en"),
-        ),
-        ox.Triple(
-            RULES_AGENT,
-            _term("rdfs:label"),
-            ox.Literal("Schlussregeln von muskgraph", language="de"),
-        ),
-    ]
+    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
+    return [q.triple for q in ox.parse(head + _MACHINERY, format=ox.RdfFormat.TURTLE)]
 
 
 def infer(store: ox.Store, rules: list[Path]) -> list[ox.Triple]:
