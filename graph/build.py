@@ -165,9 +165,9 @@ def build(project: Project, notice: Notice = to_stderr) -> dict[Path, int]:
         output_path(project, fmt): serialize(assembly.dataset, fmt) for fmt in EXPORT_FORMATS
     }
     ontology = (quad for quad in assembly.dataset if quad.graph_name == _ONTOLOGY_GRAPH)
-    outputs[ontology_path(project)] = serialize(ox.Dataset(ontology), "owl")
     context = json.dumps({"@context": JSONLD_CONTEXT}, indent=2)
     outputs[context_path(project)] = (context + "\n").encode()
+    outputs[ontology_path(project)] = serialize(ox.Dataset(ontology), "owl")
     clear_leftovers(project)
     with replacing_all(outputs):
         write_store(project, assembly.store, assembly.files, notice)

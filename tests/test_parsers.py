@@ -39,10 +39,10 @@ def exported(project: Project, fmt: str) -> Path:
 
 
 def rdflib_count(path: Path, fmt: str) -> int:
-    """Triples rdflib reads from the file; for TriG, quads over all its graphs."""
-    if fmt == "trig":
+    """Triples rdflib reads from the file; for TriG and JSON-LD, quads over all its graphs."""
+    if fmt in ("trig", "jsonld"):
         dataset = Dataset()
-        dataset.parse(path, format="trig", publicID=BASE)
+        dataset.parse(path, format=RDFLIB_FORMATS[fmt], publicID=BASE)
         return sum(len(graph) for graph in dataset.graphs())
     return len(Graph().parse(path, format=RDFLIB_FORMATS[fmt], publicID=BASE))
 

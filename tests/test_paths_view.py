@@ -95,7 +95,7 @@ def test_unknown_name_is_a_one_line_error_and_writes_nothing(cli, project_copy):
 def test_paths_exclude_view_and_query(cli):
     result = cli("render", "--paths", "kg:rockets", "kg:ai-chatbots", "--view", "graph")
     assert result.exit_code == 2
-    assert "--query, --view and --paths exclude each other" in result.stderr
+    assert "--query, --view, --paths and --explain exclude each other" in result.stderr
 
 
 def hostile_page() -> str:
