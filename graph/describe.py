@@ -128,6 +128,7 @@ class Claim:
     source: str  # the label of the source (the rule, for an inference; "" for none)
     modality_text: str = ""  # what kind of statement: fact, plan, forecast, opinion, purpose
     passages: tuple[str, ...] = ()  # each quote's place in the reading view of its source
+    modality: str = ""  # the modality IRI ("" for none): the page filters by it
 
 
 class Describer:
@@ -201,6 +202,7 @@ class Describer:
             source="" if source is None else self.label(source),
             modality_text="" if modality is None else self.status(modality),
             passages=tuple(sorted(self._passages(facts.get(self._evidence_p, _NONE)))),
+            modality="" if modality is None else str(modality),
         )
         return (s, p, o), shown
 

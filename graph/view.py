@@ -144,6 +144,7 @@ def page(
     keyed = sorted((str(s), str(p), str(o), (s, p, o)) for s, p, o in edges)
     edge_items = []
     bends: dict[tuple[str, str], int] = {}  # edges so far between two nodes
+    modalities: set[tuple[str, str]] = set()  # (name, IRI) of the claims on edges
     shown_statuses: set[str] = set()
     for (s_id, p_id, o_id, _), (label, tooltip, support) in zip(
         keyed, describe.edge_texts(e for *_, e in keyed), strict=True
@@ -159,6 +160,7 @@ def page(
             item["status"] = _style_status(support, styles)
             item["claims"] = claims.numbers(support)
             shown_statuses.update(c.status for c in support)
+            modalities.update((c.modality_text, c.modality) for c in support if c.modality)
         else:
             shown_statuses.add("")
         pair = (s_id, o_id) if s_id < o_id else (o_id, s_id)
@@ -194,6 +196,7 @@ def page(
         zoom_labels=options is not LARGE_OPTIONS,
         families=[f for f in FAMILIES if f.key in shown_families],
         edge_legend=legend_styles,
+        modalities=[{"name": name, "iri": iri} for name, iri in sorted(modalities)],
         background=[s for s in legend_styles if s.status and not s.quoted],
         styles={s.status: s.item() for s in legend_styles},
         claims=claims.items,
@@ -253,6 +256,7 @@ class _ClaimTable:
                         "statement": claim.statement,
                         "status": claim.status,
                         "statusName": claim.status_text,
+                        "modality": claim.modality,
                         "modalityName": claim.modality_text,
                         "quotes": list(claim.quotes),
                         "passages": list(claim.passages),

@@ -138,6 +138,7 @@ def test_page_data_gives_the_panel_labels_types_claims_quotes_and_sources(page):
             "statement": "SpaceX acquires xAI \u2014 mg:acquirer \u2192 SpaceX (en)",
             "status": str(MG.StatedByCompany),
             "statusName": "stated by company",
+            "modality": "",
             "modalityName": "",
             "quotes": ["SpaceX hat xAI erworben"],
             "passages": ["source-spacex-xai-merger.html#q-0-23"],

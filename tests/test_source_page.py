@@ -128,3 +128,42 @@ def test_a_link_from_a_reading_view_opens_the_graph_on_its_node(opened_on_a_node
     assert opened_on_a_node.get("error") is None
     assert opened_on_a_node["problems"] == []
     assert "SpaceX" in opened_on_a_node["panel"] and "IRI" in opened_on_a_node["panel"]
+
+
+@pytest.fixture(scope="module")
+def modality_filtered(chromium_path, rendered, tmp_path_factory) -> dict:  # noqa: F811
+    """The whole-graph view before and after unticking one kind of statement: plan."""
+    plan = json.dumps(str(MG.Plan))
+    select = f"""
+      var box = document.querySelector('#legend input[data-filter="modality"][value={plan}]');
+      var table = JSON.parse(document.getElementById("claim-data").textContent);
+      function visible() {{
+        return network.body.data.edges.get({{filter: function (e) {{ return !e.hidden; }}}});
+      }}
+      function onlyPlans(edge) {{
+        return (edge.claims || []).length && edge.claims.every(function (i) {{
+          return table[i].modality === {plan}; }});
+      }}
+      report.legend = Array.prototype.map.call(
+        document.querySelectorAll('#modality-legend label'), function (l) {{
+          return l.textContent.trim(); }});
+      report.plansBefore = visible().filter(onlyPlans).length;
+      report.before = visible().length;
+      box.checked = false;
+      box.dispatchEvent(new Event("change"));
+      report.plansAfter = visible().filter(onlyPlans).length;
+      report.after = visible().length;
+    """
+    graph_page = (rendered / "muskgraph.html").read_text(encoding="utf-8")
+    probe = chromium.click_probe(select)
+    return open_page(chromium_path, graph_page, probe, tmp_path_factory.mktemp("modality"))
+
+
+def test_the_graph_view_filters_by_kind_of_statement(modality_filtered) -> None:
+    assert modality_filtered.get("error") is None and modality_filtered["problems"] == []
+    assert set(modality_filtered["legend"]) == {"fact", "plan", "forecast", "opinion", "purpose"}
+    assert modality_filtered["plansBefore"] > 0
+    assert modality_filtered["plansAfter"] == 0
+    assert (
+        modality_filtered["after"] == modality_filtered["before"] - modality_filtered["plansBefore"]
+    )
