@@ -1,4 +1,5 @@
-"""How a view looks: node kinds by class, edge styles by the status of their claims.
+"""How a view looks: node kinds by class, edge styles by the attribution (colour) and,
+on quoted edges, the modality (line) of their claims.
 
 Nothing here lists today's claim statuses: an edge is drawn in the style of the status
 of the claims that support it, and each status found in the graph gets its style from
@@ -132,6 +133,26 @@ def edge_styles(statuses: Iterable[tuple[str, str, bool]]) -> dict[str, EdgeStyl
             dashes = _UNQUOTED_DASHES[unquoted % len(_UNQUOTED_DASHES)]
             styles[status] = EdgeStyle(status, name, _UNQUOTED_COLOR, dashes, 2, False)
             unquoted += 1
+    return styles
+
+
+# Dash patterns for the kinds of statement other than fact, on edges a source's quote
+# supports (a fact is drawn solid; edges no quote supports keep the dashes of their
+# attribution): handed out in the order of the modality IRIs.
+_MODALITY_DASHES = ((8, 5), (2, 4), (12, 4, 2, 4), (16, 6))
+
+
+def modality_styles(modalities: Iterable[tuple[str, str]]) -> dict[str, dict[str, object]]:
+    """The look of each kind of statement (IRI, name) on quoted edges, for the page."""
+    styles: dict[str, dict[str, object]] = {}
+    others = 0
+    for iri, name in sorted(modalities):
+        if iri == str(MG.Fact):
+            dashes: object = False
+        else:
+            dashes = list(_MODALITY_DASHES[others % len(_MODALITY_DASHES)])
+            others += 1
+        styles[iri] = {"name": name, "dashes": dashes}
     return styles
 
 

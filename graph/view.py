@@ -22,6 +22,7 @@ from rdflib.term import Node
 from graph.describe import Claim, Describer, Index
 from graph.facts import Terms, facts
 from graph.layout import flow_layout, grouped_layout, spring_layout
+from graph.namespaces import MG
 from graph.page import page_html
 from graph.style import (
     FAMILIES,
@@ -33,6 +34,7 @@ from graph.style import (
     EdgeStyle,
     Family,
     edge_styles,
+    modality_styles,
 )
 
 _P = ParamSpec("_P")
@@ -157,7 +159,10 @@ def page(
             "predicate": p_id,
         }  # arrows: graph.style's options give every edge one, to its object
         if support:  # else the page draws the edge as unsupported (status "")
-            item["status"] = _style_status(support, styles)
+            drawn_in = _drawn_in(support, styles)
+            item["status"] = drawn_in.status
+            if drawn_in.modality:
+                item["modality"] = drawn_in.modality
             item["claims"] = claims.numbers(support)
             shown_statuses.update(c.status for c in support)
             modalities.update((c.modality_text, c.modality) for c in support if c.modality)
@@ -197,6 +202,7 @@ def page(
         families=[f for f in FAMILIES if f.key in shown_families],
         edge_legend=legend_styles,
         modalities=[{"name": name, "iri": iri} for name, iri in sorted(modalities)],
+        modality_styles=modality_styles((iri, name) for name, iri in modalities),
         background=[s for s in legend_styles if s.status and not s.quoted],
         styles={s.status: s.item() for s in legend_styles},
         claims=claims.items,
@@ -268,10 +274,13 @@ class _ClaimTable:
         return found
 
 
-def _style_status(support: list[Claim], styles: dict[str, EdgeStyle]) -> str:
-    """The status an edge its claims support is drawn in: of the claims that quote a
-    source if any does, by name."""
-    return min((not styles[c.status].quoted, c.status_text, c.status) for c in support)[2]
+def _drawn_in(support: list[Claim], styles: dict[str, EdgeStyle]) -> Claim:
+    """The claim whose attribution (and kind of statement) an edge is drawn in: of the
+    claims that quote a source if any does, by name, facts first."""
+    return min(
+        support,
+        key=lambda c: (not styles[c.status].quoted, c.status_text, c.modality != str(MG.Fact), c),
+    )
 
 
 def _legend_order(styles: dict[str, EdgeStyle]) -> list[str]:

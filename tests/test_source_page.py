@@ -167,3 +167,22 @@ def test_the_graph_view_filters_by_kind_of_statement(modality_filtered) -> None:
     assert (
         modality_filtered["after"] == modality_filtered["before"] - modality_filtered["plansBefore"]
     )
+
+
+def test_quoted_edges_are_drawn_in_the_line_of_their_kind_of_statement(rendered) -> None:
+    page = (rendered / "muskgraph.html").read_text(encoding="utf-8")
+
+    def table(name: str):
+        marker = f'<script type="application/json" id="{name}-data">'
+        return json.JSONDecoder().raw_decode(page, page.index(marker) + len(marker))[0]
+
+    kinds, styles = table("modality-style"), table("style")
+    assert kinds[str(MG.Fact)]["dashes"] is False
+    others = [kinds[str(m)]["dashes"] for m in (MG.Plan, MG.Forecast, MG.Opinion, MG.Purpose)]
+    assert all(others) and len({str(d) for d in others}) == 4  # each a line of its own
+    edges = table("edge")
+    planned = [
+        e for e in edges if e.get("modality") == str(MG.Plan) and styles[e["status"]]["quoted"]
+    ]
+    assert planned  # e.g. the IPO planned by Musk, on the article's word
+    assert {e["from"] for e in planned} >= {str(KG["spacex-xai-ipo"])}
