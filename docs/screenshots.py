@@ -29,13 +29,13 @@ VIEWS = (
     (
         ["--view", "vertical"],
         "view-vertical.png",
-        {"edge": [KG + "orbital-data-centres", KG + "ai-chatbots"]},
+        {"edge": [KG + "orbital-data-centres", KG + "ai-models"]},
     ),
     (["--view", "timeline"], "view-timeline.png", {"node": KG + "spacex-xai-ipo"}),
     (
         ["--paths", "kg:rockets", "kg:ai-chatbots"],
         "view-paths.png",
-        {"edge": [KG + "starlink", KG + "orbital-data-centres"]},
+        {"edge": [KG + "rockets", KG + "orbital-data-centres"]},
     ),
 )
 
