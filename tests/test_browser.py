@@ -175,6 +175,16 @@ EVIDENCE_PROBE = (
     report.drawnEdgesAfterHiding = drawn(network.body.edges).length;
     button.click();
     report.edgesAfterShowing = visibleEdges().length;
+    var only = document.getElementById("only-quoted");
+    report.onlyButton = only.textContent;
+    only.click();
+    report.onlyButtonPressed = only.textContent;
+    report.unquotedAfterOnly = visibleEdges().filter(function (e) {
+      return !(e.claims || []).some(function (i) { return styles[claims[i].status].quoted; });
+    }).length;
+    report.edgesAfterOnly = visibleEdges().length;
+    only.click();
+    report.edgesAfterOnlyAgain = visibleEdges().length;
     var box = document.querySelector('#legend input[data-filter="family"][value="business-line"]');
     box.checked = false;
     box.dispatchEvent(new Event("change"));
@@ -308,6 +318,14 @@ def test_hide_background_knowledge_hides_every_edge_that_rests_only_on_it(eviden
     assert evidence_report["visibleBackgroundEdges"] == 0
     assert evidence_report["visibleInBackgroundStyle"] == 0
     assert evidence_report["edgesAfterShowing"] == EXPECTED_EDGES  # a second click
+
+
+def test_show_only_what_the_sources_say_keeps_only_quoted_edges(evidence_report):
+    assert evidence_report["onlyButton"] == "Show only what the sources say"
+    assert evidence_report["onlyButtonPressed"] == "Show everything"
+    assert evidence_report["unquotedAfterOnly"] == 0
+    assert 0 < evidence_report["edgesAfterOnly"] < EXPECTED_EDGES
+    assert evidence_report["edgesAfterOnlyAgain"] == EXPECTED_EDGES
 
 
 def test_filter_by_kind_hides_those_nodes_and_their_edges(evidence_report):
