@@ -31,6 +31,16 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: Every prefix as Turtle declarations, for a snippet of Turtle to be parsed.
+TURTLE_PREFIXES = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
+
+
+def expand(name: str) -> str:
+    """The IRI of a prefixed name of the project's prefixes (`mg:Claim`)."""
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def compact(iri: str) -> str:
     """An IRI as a prefixed name where a prefix fits, else in angle brackets (remembered:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import InputError
-from graph.prefixes import PREFIXES
+from graph.prefixes import PREFIXES, TURTLE_PREFIXES, expand
 from graph.query import QueryText, read_query_file
 
 INFERENCES = ox.NamedNode(PREFIXES["kg"] + "inferences")
@@ -26,8 +26,7 @@ def rule_node(path: Path) -> ox.NamedNode:
 
 
 def _term(name: str) -> ox.NamedNode:
-    prefix, _, local = name.partition(":")
-    return ox.NamedNode(PREFIXES[prefix] + local)
+    return ox.NamedNode(expand(name))
 
 
 def _description(path: Path, query: QueryText) -> list[ox.Triple]:
@@ -54,8 +53,7 @@ kg:muskgraph-rules a prov:SoftwareAgent , prov:Agent ;
 
 
 def _machinery() -> list[ox.Triple]:
-    head = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
-    return [q.triple for q in ox.parse(head + _MACHINERY, format=ox.RdfFormat.TURTLE)]
+    return [q.triple for q in ox.parse(TURTLE_PREFIXES + _MACHINERY, format=ox.RdfFormat.TURTLE)]
 
 
 def infer(store: ox.Store, rules: list[Path]) -> list[ox.Triple]:

@@ -30,9 +30,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.atomic import write_atomic
-from graph.errors import SheetErrors
-from graph.prefixes import PREFIXES
+from graph.errors import InputError, SheetErrors
+from graph.prefixes import PREFIXES, expand
 from graph.quotes import QuoteNotFound, locate
+from graph.store.terms import parse_term, to_oxigraph
 
 SUFFIX = ".tsv"
 COLUMNS = ("subject", "predicate", "object", "by", "modality", "quote", "note", "prefix", "suffix")
@@ -47,12 +48,11 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _PREFIXED = re.compile(r"([a-z][a-z0-9-]*):([A-Za-z0-9_][\w.-]*)")
 _AMOUNT = re.compile(r"([A-Z]{3}) ([>~]?)(\d+)")
 _AUTHOR = {"en": "the author of \u2018{}\u2019", "de": "Autor von \u201e{}\u201c"}
-_LITERAL_HEAD = "\n".join(f"@prefix {p}: <{iri}> ." for p, iri in PREFIXES.items())
+_LITERAL = re.compile(r'".*|[+-]?\d+(\.\d+)?|true|false', re.S)
 
 
 def _term(name: str) -> ox.NamedNode:
-    prefix, _, local = name.partition(":")
-    return ox.NamedNode(PREFIXES[prefix] + local)
+    return ox.NamedNode(expand(name))
 
 
 RDF_TYPE, RDFS_LABEL, RDFS_COMMENT = _term("rdf:type"), _term("rdfs:label"), _term("rdfs:comment")
@@ -150,20 +150,21 @@ def declared(path: Path) -> Iterator[tuple[str, str]]:
     source = source_iri(path)
     for row in read_rows(path):
         if row["predicate"] == "a" and row["subject"]:
-            subject = source if row["subject"] == "source" else _kg_name(row["subject"])
-            yield subject, _class_iri(row["object"])
+            subject = source if row["subject"] == "source" else _iri(row["subject"], _KG)
+            yield subject, _iri(row["object"], PREFIXES["mg"])
     yield source, PREFIXES["mg"] + "SourceDocument"
     yield _author(source), PREFIXES["prov"] + "Agent"
 
 
-def _kg_name(text: str) -> str:
-    return _KG + text if _NAME.fullmatch(text) else text
+def _is_prefixed(text: str) -> bool:
+    match = _PREFIXED.fullmatch(text)
+    return bool(match) and match.group(1) in PREFIXES
 
 
-def _class_iri(text: str) -> str:
-    if _PREFIXED.fullmatch(text) and text.split(":")[0] in PREFIXES:
-        return _term(text).value
-    return PREFIXES["mg"] + text
+def _iri(text: str, namespace: str) -> str:
+    """A name of the sheet as an IRI: prefixed names as they read, bare ones in the
+    namespace (kg: for individuals, mg: for classes and properties)."""
+    return expand(text) if _is_prefixed(text) else namespace + text
 
 
 def _author(source: str) -> str:
@@ -211,24 +212,20 @@ class Sheet:
         rows = read_rows(self.path)
         errors: list[str] = []
         for row in (r for r in rows if r["subject"] == "source"):
-            self._collect(errors, self._source_row, row)
+            self._guard(errors, self._source_row, row)
         if self._text is None:  # no quote can be looked for: say that alone
             raise SheetErrors(
                 errors or [f"{self.path}:1: source: no row 'source file NAME' names the text"]
             )
+        self._add(self.source, RDF_TYPE, _term("mg:SourceDocument"))
+        self._add(self.source, _term("prov:wasAttributedTo"), self.author)
         self._add(self.author, RDF_TYPE, _term("prov:Agent"))
         self._add(self.author, RDF_TYPE, _term("mg:Author"))
         for row in (r for r in rows if r["subject"] != "source"):
-            self._collect(errors, self._row, row)
+            self._guard(errors, self._row, row)
         if errors:
             raise SheetErrors(errors)
         return self.triples
-
-    def _collect(self, errors: list[str], read, row: Row) -> None:
-        try:
-            read(row)
-        except _Problems as problems:
-            errors.extend(problems.args)
 
     def _add(self, subject, predicate, object_) -> None:
         self.triples.append(ox.Triple(subject, predicate, object_))
@@ -272,8 +269,6 @@ class Sheet:
                     f"{predicate!r}: a source row is file, title@LANG, lang, published, url or a",
                 )
             )
-        self._add(self.source, RDF_TYPE, _term("mg:SourceDocument"))
-        self._add(self.source, _term("prov:wasAttributedTo"), self.author)
 
     # Facts and names -------------------------------------------------------------
 
@@ -297,7 +292,7 @@ class Sheet:
             predicate, object_ = RDF_TYPE, self._guard(problems, self._class, row)
         else:
             predicate = self._guard(problems, self._property, row)
-            object_ = self._guard(problems, self._object, row)
+            object_ = self._guard(problems, self._object, row, subject, predicate)
         claimed = bool(row["by"] or row["modality"] or row["quote"])
         if predicate != RDF_TYPE and not claimed:
             problems.append(
@@ -327,7 +322,7 @@ class Sheet:
     def _named(self, row: Row, column: str, text: str) -> ox.NamedNode:
         if not text:
             raise _Problems(row.error(column, "empty"))
-        iri = _kg_name(text) if _NAME.fullmatch(text) else self._prefixed(row, column, text)
+        iri = _iri(text, _KG) if _NAME.fullmatch(text) else self._prefixed(row, column, text)
         if iri not in self.vocabulary.types:
             names = [n.removeprefix(_KG) for n in self.vocabulary.types if n.startswith(_KG)]
             raise _Problems(
@@ -340,19 +335,18 @@ class Sheet:
         return ox.NamedNode(iri)
 
     def _prefixed(self, row: Row, column: str, text: str) -> str:
-        match = _PREFIXED.fullmatch(text)
-        if not match or match.group(1) not in PREFIXES:
+        if not _is_prefixed(text):
             raise _Problems(
                 row.error(
                     column,
                     f"{text!r} is not a name (lower-case words with hyphens) nor prefix:name",
                 )
             )
-        return _term(text).value
+        return expand(text)
 
     def _class(self, row: Row) -> ox.NamedNode:
         text = row["object"]
-        iri = _class_iri(text)
+        iri = _iri(text, PREFIXES["mg"])
         if iri not in self.vocabulary.classes:
             names = [_readable(c) for c in self.vocabulary.classes]
             raise _Problems(row.error("object", f"unknown class {text!r}{_closest(text, names)}"))
@@ -368,32 +362,29 @@ class Sheet:
             )
         return ox.NamedNode(iri)
 
-    def _object(self, row: Row):
+    def _object(self, row: Row, subject, predicate):
         text = row["object"]
-        if text in ("true", "false"):
-            return ox.Literal(text, datatype=_term("xsd:boolean"))
-        if re.fullmatch(r"-?\d+", text):
-            return ox.Literal(text, datatype=_term("xsd:integer"))
         amount = _AMOUNT.fullmatch(text)
         if amount:
-            return self._amount(row, *amount.groups())
-        if _NAME.fullmatch(text) or (_PREFIXED.fullmatch(text) and not text.startswith('"')):
+            return self._amount(subject, predicate, *amount.groups())
+        if _LITERAL.fullmatch(text):
+            try:
+                return to_oxigraph(parse_term(text))
+            except InputError:
+                pass
+        elif _NAME.fullmatch(text) or _PREFIXED.fullmatch(text):
             return self._individual(row, "object")
-        try:
-            [quad] = ox.parse(f"{_LITERAL_HEAD}\n<s:s> <p:p> {text} .", format=ox.RdfFormat.TURTLE)
-        except (SyntaxError, ValueError):
-            raise _Problems(
-                row.error(
-                    "object",
-                    f'{text!r} is not a name, number, amount (USD ~50000) or literal ("text"@de)',
-                )
-            ) from None
-        return quad.object
+        raise _Problems(
+            row.error(
+                "object",
+                f'{text!r} is not a name, number, amount (USD ~50000) or literal ("text"@de)',
+            )
+        )
 
-    def _amount(self, row: Row, currency: str, bound: str, value: str) -> list:
+    def _amount(self, subject, predicate, currency: str, bound: str, value: str) -> list:
         """An amount of money with its bound: `USD >1000` (more than), `USD ~50` (about)."""
-        subject = self._individual(row, "subject")
-        predicate = self._property(row)
+        if subject is None or predicate is None:
+            raise _Problems()  # the subject's or predicate's own mistake is told already
         node = ox.NamedNode(f"{_KG}amount-{_local(subject)}-{_local(predicate)}")
         self._add(node, RDF_TYPE, _term("schema:MonetaryAmount"))
         figure = f"{int(value):,}"

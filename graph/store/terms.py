@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from graph.errors import InputError
-from graph.prefixes import PREFIXES, compact
+from graph.prefixes import PREFIXES, TURTLE_PREFIXES, compact
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -98,8 +98,7 @@ def parse_term(value: str) -> Term:
     )
     if not looks_like_term:
         return Term("literal", value)
-    declarations = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
-    document = f"{declarations}<urn:s> <urn:p> {value} ."
+    document = f"{TURTLE_PREFIXES}<urn:s> <urn:p> {value} ."
     try:
         triples = list(ox.parse(input=document, format=ox.RdfFormat.TURTLE))
     except SyntaxError:
