@@ -89,9 +89,9 @@ def _claims(engine: Engine) -> dict[Term, Said]:
     return {claim: said(claim, frozenset()) for claim in rows}
 
 
-def connections(engine: Engine, start: Term, end: Term, max_hops: int = 6) -> Iterator[Hop | None]:
-    """The shortest chains of claimed facts from `start` to `end`, hop by hop; `None`
-    closes each chain. Nothing when they are not connected within `max_hops`."""
+def connections(engine: Engine, start: Term, end: Term, max_hops: int = 6) -> Iterator[list[Hop]]:
+    """The shortest chains of claimed facts from `start` to `end`, each a list of hops, as
+    they are found; none when they are not connected within `max_hops`."""
     claims = _claims(engine)
     network = nx.Graph()
     for said in claims.values():
@@ -106,24 +106,21 @@ def connections(engine: Engine, start: Term, end: Term, max_hops: int = 6) -> It
         for chain in chains:
             if len(chain) - 1 > max_hops:
                 return
-            for u, v in itertools.pairwise(chain):
-                told = sorted(
-                    network.edges[u, v]["claims"], key=lambda c: (str(c.fact[1]), str(c.claim))
-                )
-                yield Hop((u, v), tuple(told))
-            yield None
+            yield [
+                Hop((u, v), tuple(sorted(network.edges[u, v]["claims"], key=_claim_order)))
+                for u, v in itertools.pairwise(chain)
+            ]
     except nx.NetworkXNoPath:
         return
 
 
-def chains(hops: Iterator[Hop | None]) -> Iterator[list[Hop]]:
-    chain: list[Hop] = []
-    for hop in hops:
-        if hop is None:
-            yield chain
-            chain = []
-        else:
-            chain.append(hop)
+def nodes_of(chain: list[Hop]) -> list[Term]:
+    """The nodes of a chain in its order, from start to end."""
+    return [chain[0].ends[0], *(hop.ends[1] for hop in chain)]
+
+
+def _claim_order(said: Said) -> tuple[str, str]:
+    return str(said.fact[1]), str(said.claim)
 
 
 def _terms(said: Said) -> Iterator[Term]:
@@ -165,9 +162,8 @@ def write_text(found: Iterator[list[Hop]], names: Names, out: BinaryIO, most: in
         if most and written == most:
             break
         written += 1
-        for hop in chain:
-            names.learn(t for said in hop.claims for t in _terms(said))
-        nodes = [chain[0].ends[0], *(hop.ends[1] for hop in chain)]
+        nodes = nodes_of(chain)
+        names.learn(t for hop in chain for said in hop.claims for t in _terms(said))
         lines = [f"connection {written}: " + " — ".join(names.label(n) for n in nodes)]
         for step, hop in enumerate(chain, 1):
             lines.append(f"  {step}. {' — '.join(names.label(n) for n in hop.ends)}")
@@ -208,9 +204,8 @@ def write_json(found: Iterator[list[Hop]], names: Names, out: BinaryIO, most: in
     for chain in found:
         if most and len(result) == most:
             break
-        for hop in chain:
-            names.learn(t for said in hop.claims for t in _terms(said))
-        nodes = [chain[0].ends[0], *(hop.ends[1] for hop in chain)]
+        nodes = nodes_of(chain)
+        names.learn(t for hop in chain for said in hop.claims for t in _terms(said))
         result.append(
             {
                 "nodes": [{"iri": n.value, "label": names.label(n)} for n in nodes],

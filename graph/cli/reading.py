@@ -274,12 +274,12 @@ def explain(
       muskgraph explain SpaceX xAI --format json
       muskgraph explain rockets "KI-Modelle" --lang de
     """
-    from graph.explain import chains, connections, write_json, write_text
+    from graph.explain import connections, write_json, write_text
     from graph.names import Names, find_node
 
     def work(engine) -> int:
         first, last = find_node(engine, start), find_node(engine, end)
-        found = chains(connections(engine, first, last, max_hops))
+        found = connections(engine, first, last, max_hops)
         write = write_json if fmt == "json" else write_text
         names = Names(engine, lang, iris)
         return to_stdout(lambda stream: write(found, names, stream, source.max_rows))
@@ -453,17 +453,14 @@ def _explanation_page(
     from rdflib import URIRef
 
     from graph import render as draw
-    from graph.explain import chains, connections
+    from graph.explain import connections, nodes_of
     from graph.names import find_node
 
     first, last = (find_node(engine, name) for name in ends)
-    found = list(islice(chains(connections(engine, first, last)), max_rows or None))
+    found = list(islice(connections(engine, first, last), max_rows or None))
     if not found:
         return {}
-    nodes = [
-        [URIRef(h.ends[0].value) for h in chain[:1]] + [URIRef(h.ends[1].value) for h in chain]
-        for chain in found
-    ]
+    nodes = [[URIRef(node.value) for node in nodes_of(chain)] for chain in found]
     facts = {
         tuple(URIRef(t.value) for t in said.fact)
         for chain in found
