@@ -15,7 +15,7 @@ from graph.prefixes import ONTOLOGY_IRI, PREFIXES
 from graph.project import Project
 from graph.provenance import check_quotes
 from graph.rules import INFERENCES, infer
-from graph.sheet import Vocabulary, compile_sheet, declared, source_iri
+from graph.sheet import Vocabulary, compile_sheet, declared, read_rows, source_iri
 from graph.store.files import parse_file
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.serialize import EXPORT_FORMATS, JSONLD_CONTEXT, serialize
@@ -121,16 +121,21 @@ def _sheets(project: Project, parsed: list[list[ox.Triple]]):
     if not sheets:
         return []
     vocabulary = Vocabulary.of(t for triples in parsed for t in triples)
-    for path in sheets:
-        for individual, type_iri in declared(path):
-            vocabulary.declare(individual, type_iri)
     errors: list[str] = []
-    parts = []
+    rows = {}
     for path in sheets:
         try:
-            parts.append(
-                (False, source_iri(path), path, compile_sheet(path, vocabulary, project.seeds_dir))
-            )
+            rows[path] = read_rows(path)
+        except SheetErrors as found:
+            errors.extend(found.lines)
+            continue
+        for individual, type_iri in declared(path, rows[path]):
+            vocabulary.declare(individual, type_iri)
+    parts = []
+    for path, read in rows.items():
+        try:
+            compiled = compile_sheet(path, read, vocabulary, project.seeds_dir)
+            parts.append((False, source_iri(path), path, compiled))
         except SheetErrors as found:
             errors.extend(found.lines)
     if errors:

@@ -144,11 +144,11 @@ def source_iri(path: Path) -> str:
     return f"{_KG}article-{path.name.removesuffix(SUFFIX)}"
 
 
-def declared(path: Path) -> Iterator[tuple[str, str]]:
-    """Each individual a sheet declares with `a`, and its class, before any is compiled,
-    so that sheets may name each other's individuals."""
+def declared(path: Path, rows: list[Row]) -> Iterator[tuple[str, str]]:
+    """Each individual the rows of a sheet declare with `a`, and its class, before any
+    sheet is compiled, so that sheets may name each other's individuals."""
     source = source_iri(path)
-    for row in read_rows(path):
+    for row in rows:
         if row["predicate"] == "a" and row["subject"]:
             subject = source if row["subject"] == "source" else _iri(row["subject"], _KG)
             yield subject, _iri(row["object"], PREFIXES["mg"])
@@ -208,8 +208,7 @@ class Sheet:
         self._claims: set[str] = set()
         self._text: str | None = None
 
-    def compile(self) -> list[ox.Triple]:
-        rows = read_rows(self.path)
+    def compile(self, rows: list[Row]) -> list[ox.Triple]:
         errors: list[str] = []
         for row in (r for r in rows if r["subject"] == "source"):
             self._guard(errors, self._source_row, row)
@@ -534,9 +533,12 @@ def starter_sheet(text: str, title: str, lang: str, published: str = "", url: st
     return sheet + (f"source\turl\t{url}\n" if url else "")
 
 
-def compile_sheet(path: Path, vocabulary: Vocabulary, seeds_dir: Path) -> list[ox.Triple]:
-    """The triples of a sheet (duplicates removed, in row order), or every mistake in it."""
-    return list(dict.fromkeys(Sheet(path, vocabulary, seeds_dir).compile()))
+def compile_sheet(
+    path: Path, rows: list[Row], vocabulary: Vocabulary, seeds_dir: Path
+) -> list[ox.Triple]:
+    """The triples of a sheet's rows (duplicates removed, in row order), or every mistake
+    in them."""
+    return list(dict.fromkeys(Sheet(path, vocabulary, seeds_dir).compile(rows)))
 
 
 def add_source(

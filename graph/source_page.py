@@ -20,6 +20,7 @@ from graph.describe import page_name
 from graph.names import Names
 from graph.query import Engine
 from graph.store.terms import Term
+from graph.style import edge_styles, modality_styles
 
 _CLAIMS = """
 SELECT ?source ?file ?title ?claim ?start ?end ?s ?p ?o ?attribution ?modality ?agent
@@ -34,8 +35,9 @@ WHERE {
 }
 ORDER BY ?source ?start ?end ?claim
 """
-_COLOURS = ("#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#ff7f0e", "#8c564b", "#e377c2")
-_LINES = ("solid", "dashed", "dotted", "double", "wavy")
+# Underlines for the kinds of statement other than fact, in the order graph.style gives
+# them their dashes; a fact is underlined solid, as its edge is drawn solid.
+_LINES = ("dashed", "dotted", "double", "wavy")
 GRAPH_PAGE = "muskgraph.html"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -80,18 +82,11 @@ def source_pages(engine: Engine, seeds_dir: Path, names: Names) -> dict[str, str
 
 def _page(source: _Source, text: str, names: Names) -> str:
     claims, spans, seen = [], [], {}
-    attributions: dict[str, dict] = {}
-    modalities: dict[str, dict] = {}
+    attributions, modalities = _looks(source, names)
     for claim, start, end, s, p, o, attribution, modality, agent in source.rows:
         if claim.value not in seen:
             seen[claim.value] = len(claims)
-            kind = attributions.setdefault(
-                attribution.value,
-                {"name": names.label(attribution), "colour": _COLOURS[len(attributions) % 7]},
-            )
-            line = modalities.setdefault(
-                modality.value, {"name": names.label(modality), "line": _LINES[len(modalities) % 5]}
-            )
+            kind, line = attributions[attribution.value], modalities[modality.value]
             claims.append(
                 {
                     "statement": [names.label(s), names.label(p), _object_words(o, names)],
@@ -115,6 +110,24 @@ def _page(source: _Source, text: str, names: Names) -> str:
         "modalities": modalities,
     }
     return _template().render(title=data["title"], data=data)
+
+
+def _looks(source: _Source, names: Names) -> tuple[dict[str, dict], dict[str, dict]]:
+    """How each attribution and modality of the source's claims is marked: in the colour
+    and (for what is not a fact) the line that the graph view draws its edges in."""
+    found = {t.value: names.label(t) for row in source.rows for t in row[6:8]}
+    styles = edge_styles((iri, name, True) for iri, name in found.items())
+    kinds = modality_styles(found.items())
+    attributions = {
+        iri: {"name": found[iri], "colour": styles[iri].color}
+        for iri in sorted({row[6].value for row in source.rows})
+    }
+    lines = itertools.cycle(_LINES)
+    modalities = {
+        iri: {"name": found[iri], "line": "solid" if not kinds[iri]["dashes"] else next(lines)}
+        for iri in sorted({row[7].value for row in source.rows})
+    }
+    return attributions, modalities
 
 
 def _object_words(term: Term, names: Names) -> str:
