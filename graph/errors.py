@@ -20,6 +20,11 @@ class QuoteMismatch(MuskgraphError):
 class SheetErrors(InputError):
     """Every mistake of a claim sheet, one line each (file, row, column, what is wrong)."""
 
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
+    def __init__(self, lines: list[str] | str) -> None:
+        # also from the one string of its message: an error from a child process (the
+        # memory store's) is made again from its message
+        super().__init__(lines if isinstance(lines, str) else "\n".join(lines))
+
+    @property
+    def lines(self) -> list[str]:
+        return str(self).split("\n")

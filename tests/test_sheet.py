@@ -122,3 +122,15 @@ def test_a_sheet_whose_text_is_missing_says_that_alone(cli, project_copy) -> Non
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
     assert "object: no text file 'spacex-xai-merger.de.txt'" in result.stderr
+
+
+def test_a_sheets_mistakes_read_the_same_from_the_memory_store(cli, project_copy) -> None:
+    """The memory store answers in a child process; its errors come back whole."""
+    append_rows(project_copy, "spacx\tcontrols\txai\tarticle\tfact\tSpaceX hat xAI erworben")
+    result = cli("query", "control", "--store", "memory", "--timeout", "30")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.endswith(
+        ": subject: unknown name 'spacx' (did you mean 'spacex'?); "
+        "declare it with a row 'NAME a CLASS'"
+    )
