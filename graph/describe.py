@@ -27,9 +27,14 @@ _MODALITY, _RULE = MG.modality, MG.inferredBy
 _PASSAGE = (OA.start, OA.end, OA.hasSource, MG.localFile)
 
 
-def page_name(file: str) -> str:
-    """The reading view's file for a source's text file (`NAME.de.txt`: `source-NAME.html`)."""
-    return f"source-{file.split('.')[0]}.html"
+def page_name(file: str) -> str | None:
+    """The reading view's file for a source's text file (`NAME.de.txt`: `source-NAME.html`);
+    none for a file that is not a plain name under seeds/ (render writes no page for it)."""
+    return (
+        f"source-{file.split('.')[0]}.html"
+        if file and "/" not in file and "\\" not in file
+        else None
+    )
 
 
 _DERIVED_FROM = PROV.wasDerivedFrom
@@ -217,8 +222,9 @@ class Describer:
                     list(index.objects(selector, start_p)),
                     list(index.objects(selector, end_p)),
                 )
-                if files and starts and ends:
-                    yield f"{page_name(str(files[0]))}#q-{starts[0]}-{ends[0]}"
+                page = page_name(str(files[0])) if files else None
+                if page and starts and ends:
+                    yield f"{page}#q-{starts[0]}-{ends[0]}"
 
     def _premise(self, claim: Node) -> str:
         """A premise of an inferred claim in words: its statement, on whose word, how."""

@@ -18,7 +18,7 @@ from graph.layout import chain_layout
 from graph.namespaces import MG
 from graph.style import FAMILIES
 from graph.timeline import timeline_view
-from graph.view import LAYOUT_THRESHOLD, MAX_NODES, facts_page, flow, gc_paused, page
+from graph.view import LAYOUT_THRESHOLD, MAX_NODES, facts_page, flow, gc_paused, page, place
 
 __all__ = [
     "FAMILIES",
@@ -98,6 +98,7 @@ def paths_view(
     )
 
 
+@gc_paused
 def explanation_view(
     graph: Triples,
     chains: list[list[URIRef]],
@@ -109,9 +110,7 @@ def explanation_view(
     index = Index(graph)
 
     def arrange(node_items: list[dict], edge_items: list[dict]) -> None:
-        positions = chain_layout([[str(n) for n in chain] for chain in chains])
-        for item in node_items:
-            item["x"], item["y"] = positions[item["id"]]
+        place(node_items, chain_layout([[str(n) for n in chain] for chain in chains]))
 
     nodes = {node for chain in chains for node in chain}
     return page(index, Terms(index), title, nodes, facts, (), MAX_NODES, arrange)

@@ -38,6 +38,12 @@ ORDER BY ?source ?start ?end ?claim
 # Underlines for the kinds of statement other than fact, in the order graph.style gives
 # them their dashes; a fact is underlined solid, as its edge is drawn solid.
 _LINES = ("dashed", "dotted", "double", "wavy")
+_KINDS = """
+SELECT DISTINCT ?attribution ?modality ?quoted WHERE {
+  ?claim mg:attribution ?attribution ; mg:modality ?modality .
+  BIND (EXISTS { ?claim mg:evidence ?evidence } AS ?quoted)
+}
+"""
 GRAPH_PAGE = "muskgraph.html"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -71,18 +77,19 @@ def source_pages(engine: Engine, seeds_dir: Path, names: Names) -> dict[str, str
         )
         found.rows.append(row[3:])
     names.learn(t for s in sources.values() for row in s.rows for t in row[3:] if t is not None)
+    looks = _looks(engine, names)
     pages = {}
     for source in sources.values():
-        path = seeds_dir / source.file
-        if Path(source.file).name != source.file or not path.is_file():
+        name, path = page_name(source.file), seeds_dir / source.file
+        if name is None or not path.is_file():
             continue  # a source of loaded data, or an endpoint's: no text to show
-        pages[page_name(source.file)] = _page(source, path.read_text(encoding="utf-8"), names)
+        text = path.read_text(encoding="utf-8")
+        pages[name] = _page(source, text, names, *looks)
     return pages
 
 
-def _page(source: _Source, text: str, names: Names) -> str:
+def _page(source: _Source, text: str, names: Names, attributions: dict, modalities: dict) -> str:
     claims, spans, seen = [], [], {}
-    attributions, modalities = _looks(source, names)
     for claim, start, end, s, p, o, attribution, modality, agent in source.rows:
         if claim.value not in seen:
             seen[claim.value] = len(claims)
@@ -106,28 +113,38 @@ def _page(source: _Source, text: str, names: Names) -> str:
         "graphPage": GRAPH_PAGE,
         "segments": _segments(text, spans),
         "claims": claims,
-        "attributions": attributions,
-        "modalities": modalities,
+        # the legend: only what the page holds
+        "attributions": {
+            k: v for k, v in attributions.items() if any(c["attribution"] == k for c in claims)
+        },
+        "modalities": {
+            k: v for k, v in modalities.items() if any(c["modality"] == k for c in claims)
+        },
     }
     return _template().render(title=data["title"], data=data)
 
 
-def _looks(source: _Source, names: Names) -> tuple[dict[str, dict], dict[str, dict]]:
-    """How each attribution and modality of the source's claims is marked: in the colour
-    and (for what is not a fact) the line that the graph view draws its edges in."""
-    found = {t.value: names.label(t) for row in source.rows for t in row[6:8]}
-    styles = edge_styles((iri, name, True) for iri, name in found.items())
-    kinds = modality_styles(found.items())
-    attributions = {
-        iri: {"name": found[iri], "colour": styles[iri].color}
-        for iri in sorted({row[6].value for row in source.rows})
-    }
-    lines = itertools.cycle(_LINES)
-    modalities = {
-        iri: {"name": found[iri], "line": "solid" if not kinds[iri]["dashes"] else next(lines)}
-        for iri in sorted({row[7].value for row in source.rows})
-    }
-    return attributions, modalities
+def _looks(engine: Engine, names: Names) -> tuple[dict[str, dict], dict[str, dict]]:
+    """How each attribution and modality of the graph is marked: in the colour and (for
+    what is not a fact) the line its edges are drawn in by the graph view, which hands
+    them out over the same attributions (each with whether its claims quote a source)
+    and modalities of the whole graph."""
+    quoted: dict[Term, bool] = {}
+    kinds: set[Term] = set()
+    for attribution, modality, quotes in engine.query(_KINDS, "<kinds of claim>").rows():
+        quoted[attribution] = quoted.get(attribution, False) or quotes.value == "true"
+        kinds.add(modality)
+    names.learn([*quoted, *kinds])
+    styles = edge_styles((t.value, names.label(t), q) for t, q in quoted.items())
+    lines = modality_styles((t.value, names.label(t)) for t in kinds)
+    underlines = itertools.cycle(_LINES)
+    return (
+        {t.value: {"name": names.label(t), "colour": styles[t.value].color} for t in quoted},
+        {
+            iri: {"name": kind["name"], "line": next(underlines) if kind["dashes"] else "solid"}
+            for iri, kind in lines.items()  # in the order modality_styles hands out dashes
+        },
+    )
 
 
 def _object_words(term: Term, names: Names) -> str:

@@ -10,7 +10,7 @@ from graph.describe import Describer, Index, Triples
 from graph.facts import Terms
 from graph.layout import timeline_layout
 from graph.namespaces import MG
-from graph.view import MAX_NODES, facts_page, gc_paused
+from graph.view import MAX_NODES, facts_page, gc_paused, place
 
 __all__ = ["timeline_view"]
 
@@ -47,8 +47,8 @@ def timeline_view(graph: Triples) -> str:
             [(str(a), str(b)) for a, b in order],
             {str(event): str(time) for event, time in at.items()},
         )
+        place(node_items, positions)
         for item in node_items:
-            item["x"], item["y"] = positions[item["id"]]
             if item["id"] in words:
                 item["label"] = words[item["id"]]
 

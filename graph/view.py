@@ -42,7 +42,7 @@ _R = TypeVar("_R")
 #: Sets the positions of a view's node items, given them and the edge items.
 Arrange = Callable[[list[dict], list[dict]], None]
 
-__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "Arrange", "facts_page", "flow", "gc_paused", "page"]
+__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "facts_page", "flow", "gc_paused", "page", "place"]
 
 #: Views with more nodes than this get fixed positions from spring_layout and no physics.
 LAYOUT_THRESHOLD = 500
@@ -227,9 +227,14 @@ def _group(
         [[(node_id, labels[node_id]) for *_, node_id in found] for _, found in shown],
         [(e["from"], e["to"]) for e in edge_items],
     )
+    place(node_items, positions)
+    return [{"name": group.name, "box": box} for (group, _), box in zip(shown, boxes, strict=True)]
+
+
+def place(node_items: list[dict], positions: dict[str, tuple[int, int]]) -> None:
+    """Put each node item at its position (x, y in pixels), for a view without physics."""
     for item in node_items:
         item["x"], item["y"] = positions[item["id"]]
-    return [{"name": group.name, "box": box} for (group, _), box in zip(shown, boxes, strict=True)]
 
 
 def flow(flow: URIRef, node_items: list[dict], edge_items: list[dict]) -> None:
@@ -240,8 +245,7 @@ def flow(flow: URIRef, node_items: list[dict], edge_items: list[dict]) -> None:
         [(a, b) for a, b, along in ends if along],
         [(a, b) for a, b, along in ends if not along],
     )
-    for item in node_items:
-        item["x"], item["y"] = positions[item["id"]]
+    place(node_items, positions)
 
 
 class _ClaimTable:

@@ -60,9 +60,23 @@ def test_every_quoted_passage_carries_its_claims_with_attribution_and_modality(p
     assert set(data["modalities"]) >= {str(MG.Fact), str(MG.Plan), str(MG.Opinion)}
 
 
-def test_the_page_loads_nothing_and_keeps_data_out_of_markup(page) -> None:
+def test_the_page_loads_nothing(page) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
-    assert "<mark" not in page.split("<script", 1)[0]  # passages are made by the script
+
+
+HOSTILE = 'Acme </script><img src=x onerror="window.pwned=1"> kauft <b>Beta</b>.'
+
+
+def test_a_hostile_text_is_data_on_its_page(cli, project_copy, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hostile.de.txt").write_text(HOSTILE, encoding="utf-8")
+    assert cli("add-source", "hostile.de.txt", "--title", "<b>t</b>").exit_code == 0
+    with (project_copy / "seeds" / "hostile.tsv").open("a", encoding="utf-8") as sheet:
+        sheet.write("spacex\tcontrols\txai\tarticle\topinion\t<img src=x onerror=\n")
+    assert cli("render", "--view", "sources").exit_code == 0
+    page = (project_copy / "out" / "source-hostile.html").read_text(encoding="utf-8")
+    assert "<img" not in page and "</script><" not in page and "<b>" not in page
+    assert "".join(segment[0] for segment in page_data(page)["segments"]) == HOSTILE
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +130,10 @@ def opened_on_a_node(chromium_path, rendered, tmp_path_factory) -> dict:  # noqa
     """The graph view opened from a reading view's link, #node=IRI."""
     graph_page = (rendered / "muskgraph.html").read_text(encoding="utf-8")
     spacex = "https://w3id.org/muskgraph/id/spacex"
+    assert "/^#node=(.+)$/.exec(window.location.hash)" in graph_page
     graph_page = graph_page.replace(
-        "var wanted = /^#node=(.+)$/.exec(window.location.hash);",
-        f"var wanted = /^#node=(.+)$/.exec('#node={spacex.replace('/', '%2F')}');",
+        "/^#node=(.+)$/.exec(window.location.hash)",
+        f"/^#node=(.+)$/.exec('#node={spacex.replace('/', '%2F')}')",
     )
     probe = chromium.click_probe("")
     return open_page(chromium_path, graph_page, probe, tmp_path_factory.mktemp("node"))
@@ -186,3 +201,15 @@ def test_quoted_edges_are_drawn_in_the_line_of_their_kind_of_statement(rendered)
     ]
     assert planned  # e.g. the IPO planned by Musk, on the article's word
     assert {e["from"] for e in planned} >= {str(KG["spacex-xai-ipo"])}
+
+
+def test_the_reading_view_marks_who_asserts_in_the_graph_views_colours(page, rendered) -> None:
+    data = page_data(page)
+    graph_page = (rendered / "muskgraph.html").read_text(encoding="utf-8")
+    marker = '<script type="application/json" id="style-data">'
+    styles = json.JSONDecoder().raw_decode(graph_page, graph_page.index(marker) + len(marker))[0]
+    assert data["attributions"]
+    for iri, look in data["attributions"].items():
+        assert look["colour"] == styles[iri]["color"], iri
+    assert data["modalities"][str(MG.Fact)]["line"] == "solid"
+    assert str(MG.BackgroundKnowledge) not in data["attributions"]  # no claim of it here
