@@ -6,9 +6,9 @@ parser to call on its own, so rdflib's parser reads the query twice: as rdflib r
 (codepoint escapes such as `\\u0053` replaced everywhere, SPARQL 1.1 section 19.2) and as
 Oxigraph reads it (escapes replaced only inside strings and IRIs). A query in which neither
 SERVICE nor FROM is written in any spelling, escapes replaced or not, names no endpoint
-and no dataset: it skips that parse and the cost of importing rdflib. A parse is
-remembered by the digest of the text it read (in `out/sandbox.json`), so a query run again
-is not parsed again.
+and no dataset: it skips that parse and the cost of importing rdflib. What was learnt of
+a query that ran is remembered under its text (in `out/sandbox.json`), so a query run
+again is not measured, parsed or checked again.
 """
 
 from __future__ import annotations
@@ -27,24 +27,23 @@ from graph.prefixes import PREFIXES
 
 MAX_LENGTH = 8_192  # characters; Oxigraph's recursion ends the process on long chains
 MAX_DEPTH = 64  # brackets, and runs of `!`, one inside another
-MEMORIES = 256  # parses remembered
+MEMORIES = 128  # queries remembered, each under its text (at most MAX_LENGTH characters)
 
 # What the bracket count skips: comments, strings and IRIs. It only refuses, so it may
 # be rougher than SPARQL's grammar; what a query may do is decided from its parse.
-_NESTING = re.compile(
-    r"""
+_NESTING = r"""
     \#[^\n]*
   | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
   | "(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
   | <[^<>"{}|^`\\\x00-\x20]*>
   | (?P<open>[({\[]|(?:!\s*)+)|(?P<close>[)}\]])
-    """,
-    re.VERBOSE,
-)
+"""
 # As rdflib's parser replaces codepoint escapes: four hex digits, or eight, either case.
-_RDFLIB_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+_RDFLIB_ESCAPE = r"(?i)\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)"
 # As Oxigraph reads them, in strings and IRIs only.
-_OXIGRAPH_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_OXIGRAPH_ESCAPE = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+# The patterns are compiled where they are first used (`re` keeps them): a query run
+# before is recalled from memory and needs none of them.
 _WATCHED = ("SERVICE", "FROM")
 _FORMS = {
     "SelectQuery": "SELECT",
@@ -57,13 +56,13 @@ _FORMS = {
 class Shape(NamedTuple):
     """What the sandbox learnt of a query: its form, the graphs it names in FROM, the
     variables a SELECT projects (None for the other forms), the endpoints it calls, and
-    whether that was learnt from its parse (not from memory)."""
+    whether that was learnt now (not recalled from memory)."""
 
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     graphs: tuple[str, ...]
     variables: tuple[str, ...] | None = None
     services: tuple[str, ...] = ()
-    parsed: bool = False
+    learnt: bool = False
 
 
 def check(
@@ -73,18 +72,18 @@ def check(
     queries past the size and nesting bounds; syntax errors are reported here too.
 
     The IRIs the query names in FROM and FROM NAMED come back in the shape: the caller
-    must find them among its own graphs. `memory` is the file where parses are remembered
-    (None: none is).
+    must find them among its own graphs. `memory` is the file where what was learnt of
+    queries that ran is remembered (None: none is).
     """
+    allowed = set(services)
+    shape = _recalled(memory, text) if memory else None
+    if shape is not None and allowed.issuperset(shape.services):
+        return shape
     bound(text, origin)
-    allowed, shape = set(services), None
-    if could_name_service_or_dataset(text):
-        shape = _recalled(memory, text)
-        if shape is None or not allowed.issuperset(shape.services):
-            shape = _parsed(text, origin, allowed)
-    if shape is None or (shape.parsed and not shape.services):  # it reaches nothing: an
-        form, variables = _oxigraph_reading(text, origin)  # empty store checks the syntax
-        shape = shape or Shape(form, (), variables)
+    shape = _parsed(text, origin, allowed) if could_name_service_or_dataset(text) else None
+    if shape is None or not shape.services:  # it reaches nothing: an empty store checks
+        form, variables = _oxigraph_reading(text, origin)  # the syntax as Oxigraph reads it
+        shape = shape or Shape(form, (), variables, learnt=True)
     return shape
 
 
@@ -102,7 +101,7 @@ def bound(text: str, origin: str) -> None:
             f"of up to {MAX_LENGTH:,}"
         )
     depth = 0
-    for match in _NESTING.finditer(text):
+    for match in re.finditer(_NESTING, text, re.VERBOSE):
         if match.group("close"):
             depth = max(depth - 1, 0)
         elif match.group("open"):
@@ -120,7 +119,7 @@ def could_name_service_or_dataset(text: str) -> bool:
 
     Upper case as the parsers compare keywords: U+017F (long s) is S to rdflib.
     """
-    readings = (text, _RDFLIB_ESCAPE.sub(_rdflib_character, text))
+    readings = (text, re.sub(_RDFLIB_ESCAPE, _rdflib_character, text))
     return any(word in reading.upper() for reading in readings for word in _WATCHED)
 
 
@@ -131,10 +130,10 @@ def _rdflib_character(match: re.Match[str]) -> str:
         return match.group()
 
 
-def _digest(text: str) -> str:
-    import hashlib  # OpenSSL's, loaded only for a query that may name SERVICE or FROM
-
-    return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
+def _key(text: str) -> str:
+    """The query's text itself keys its memory: exact, and no hash function to load
+    (OpenSSL's hashlib costs a query's start more than reading the memory does)."""
+    return f"{__version__}\n{text}"
 
 
 def _memories(memory: Path) -> dict[str, Any]:
@@ -145,9 +144,9 @@ def _memories(memory: Path) -> dict[str, Any]:
     return remembered if isinstance(remembered, dict) else {}
 
 
-def _recalled(memory: Path | None, text: str) -> Shape | None:
-    """The shape of a query parsed before, if it was."""
-    entry = _memories(memory).get(_digest(text)) if memory else None
+def _recalled(memory: Path, text: str) -> Shape | None:
+    """The shape of a query that ran before, if one did."""
+    entry = _memories(memory).get(_key(text))
     try:
         form, graphs, variables, services = entry
         projection = None if variables is None else tuple(variables)
@@ -157,14 +156,14 @@ def _recalled(memory: Path | None, text: str) -> Shape | None:
 
 
 def remember(memory: Path, text: str, shape: Shape) -> None:
-    """Keep the parse of a query that ran, for next time, where `out/` exists and can
-    be written; the oldest are forgotten past MEMORIES."""
-    if not shape.parsed or not memory.parent.is_dir():
+    """Keep what was learnt of a query that ran, for next time, where `out/` exists and
+    can be written; the oldest are forgotten past MEMORIES."""
+    if not shape.learnt or not memory.parent.is_dir():
         return
     memories = _memories(memory)
-    memories[_digest(text)] = [shape.form, shape.graphs, shape.variables, shape.services]
+    memories[_key(text)] = [shape.form, shape.graphs, shape.variables, shape.services]
     kept = dict(list(memories.items())[-MEMORIES:])
-    with contextlib.suppress(OSError):  # a read-only out/: parsed again next time
+    with contextlib.suppress(OSError, InputError):  # a read-only out/: learnt again next time
         write_atomic(memory, json.dumps(kept).encode("utf-8"))
 
 
@@ -177,7 +176,7 @@ def _parsed(text: str, origin: str, allowed: set[str]) -> Shape:
         as_rdflib = expandUnicodeEscapes(text)
     except ValueError as error:
         raise InputError(f"{origin}: SPARQL syntax error: {error}") from None
-    as_oxigraph = _OXIGRAPH_ESCAPE.sub("a", text)  # any character a string or IRI allows
+    as_oxigraph = re.sub(_OXIGRAPH_ESCAPE, "a", text)  # any character a string or IRI allows
     graphs, endpoints = [], []
     readings = {as_rdflib: "as rdflib reads it"}
     readings.setdefault(as_oxigraph, "as Oxigraph reads it")
@@ -202,7 +201,7 @@ def _parsed(text: str, origin: str, allowed: set[str]) -> Shape:
             graphs.append(str(graph))
     projection = None if variables is None else tuple(variables)
     graphs, endpoints = tuple(dict.fromkeys(graphs)), tuple(dict.fromkeys(endpoints))
-    return Shape(form, graphs, projection, endpoints, parsed=True)
+    return Shape(form, graphs, projection, endpoints, learnt=True)
 
 
 def _located(_text: str, location: int, tokens: Any) -> None:
@@ -281,7 +280,7 @@ def _oxigraph_reading(text: str, origin: str) -> tuple[str, tuple[str, ...] | No
     try:
         answer = OxigraphEngine(ox.Store()).query(text, origin)
     except InputError:
-        refuse_update(_RDFLIB_ESCAPE.sub(_rdflib_character, text), origin)
+        refuse_update(re.sub(_RDFLIB_ESCAPE, _rdflib_character, text), origin)
         raise
     return answer.form, tuple(answer.variables) if answer.form == "SELECT" else None
 

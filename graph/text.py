@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 # C0 and C1 controls (escape sequences, NUL, newlines) and bidi overrides: in a line for a
 # terminal they can rewrite, hide or reorder what it shows.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_ESCAPED = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE}
+_ESCAPED.update({ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"})  # as Python writes them
 
 
 def printable(text: str) -> str:
     """The text on one line, its control and bidi characters written as escapes."""
-    return _UNSAFE.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+    return text.translate(_ESCAPED)
 
 
 def to_stderr(message: str) -> None:

@@ -341,15 +341,18 @@ def load(
     notice: Notice,
     progress: Callable[[Path], Callable[[int], None] | None] | None = None,
 ) -> list[str]:
-    """Load RDF files into the store, each into the named graph of its file IRI.
+    """Load RDF files into the store, each into the named graph of its file IRI; a bad
+    file leaves the store's graphs as they were.
 
-    Files up to CHECKED_SIZE are parsed in full first, so a bad one leaves `out/` as it
-    was; a larger bad file is taken out of the store again once its error shows (a second
-    parse of a large file would cost as much as loading it).
+    A file is loaded as it is read, and if it turns out bad, the graphs this load added
+    are taken out again. A file that replaces a graph already loaded is read in full first
+    when it is at most CHECKED_SIZE (a bad one would lose what it replaces); a larger one
+    is not (reading it twice would cost as much as loading it), and a bad one loses it.
     """
+    replaced = {entry.graph for entry in read_record(project)}
     for path in files:
         check_readable(path)
-        if path.stat().st_size <= CHECKED_SIZE:
+        if path.resolve().as_uri() in replaced and path.stat().st_size <= CHECKED_SIZE:
             check_file(path)
     store, manifest, earlier = writable_store(project, rebuild, notice)
     entries = {p.resolve().as_uri(): Loaded(p.resolve().as_uri(), str(p.resolve())) for p in files}
@@ -364,12 +367,14 @@ def load(
             store.remove_graph(graph)
             try:
                 load_file(store, path, entry.graph, progress(path) if progress else None)
-            except InputError:  # a large file, not checked first: forget it again
-                store.remove_graph(graph)
+            except InputError:
+                kept = [e for e in done if e.graph in replaced]  # the new ones go again
+                for gone in (entry, *(e for e in done if e not in kept)):
+                    store.remove_graph(ox.NamedNode(gone.graph))
+                    fingerprints.pop(gone.path, None)
                 store.flush()
-                fingerprints.pop(entry.path, None)
-                kept = tuple(e for e in earlier if e.graph != entry.graph)
-                write_record(project, _replacing(kept, done))
+                before = tuple(e for e in earlier if e.graph != entry.graph)
+                write_record(project, _replacing(before, kept))
                 manifest._replace(loaded=fingerprints).write(manifest_path(project))
                 raise
             fingerprints[entry.path] = fingerprint

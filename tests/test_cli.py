@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import snapshot
@@ -17,7 +18,7 @@ from rdflib.query import Result
 
 from graph.cli import main
 
-COMMANDS = sorted(main.commands)
+COMMANDS = main.list_commands(click.Context(main))
 
 
 def assert_clean_error(result, exit_code: int, message: str) -> None:
@@ -32,7 +33,7 @@ def test_every_command_has_help(command: str) -> None:
     for flag in ("-h", "--help"):
         result = CliRunner().invoke(main, [command, flag])
         assert result.exit_code == 0, result.output
-        summary = main.commands[command].help.splitlines()[0]
+        summary = main.get_command(click.Context(main), command).help.splitlines()[0]
         assert summary in result.output
         assert result.output.startswith(f"Usage: muskgraph {command} ")
 
@@ -42,6 +43,34 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "graph", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("muskgraph, version ")
+
+
+def test_the_command_ends_with_its_exit_code_and_its_output_whole(tmp_path) -> None:
+    """`muskgraph` ends the process without tearing the interpreter down: what it wrote
+    must still arrive, and its exit code too."""
+    listing = subprocess.run([sys.executable, "-m", "graph", "queries"], capture_output=True)
+    assert listing.returncode == 0
+    assert listing.stdout.endswith(b"\n") and b"vertical-integration" in listing.stdout
+    unknown = subprocess.run(
+        [sys.executable, "-m", "graph", "query", "no-such-query"], capture_output=True, text=True
+    )
+    assert unknown.returncode == 2
+    assert unknown.stderr.splitlines() == [
+        "Error: unknown query 'no-such-query' (see `muskgraph queries`)"
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_one_line_of_error(tmp_path) -> None:
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    query = [sys.executable, "-m", "graph", "query", "-e", "SELECT * { ?s ?p ?o }", "-d", data]
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(query, stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        "Error: standard output: cannot write: No space left on device"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,28 @@ def test_a_malformed_file_is_not_loaded(cli, project_copy, tmp_path) -> None:
     assert bad.resolve().as_uri() not in cli("graphs").stdout
 
 
+def test_a_bad_file_takes_the_files_loaded_with_it_out_again(cli, extra, tmp_path) -> None:
+    assert cli("build").exit_code == 0
+    graphs = cli("graphs").stdout
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(EXTRA + "kg:musk mg:controls ", encoding="utf-8")  # bad at its end
+    result = cli("load", str(extra), str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}:6:")
+    assert cli("graphs").stdout == graphs
+    assert "tesla" not in controlled_by_musk(cli)
+
+
+def test_a_reloaded_file_gone_bad_leaves_what_it_replaces(cli, extra) -> None:
+    assert cli("load", str(extra)).exit_code == 0
+    extra.write_text(EXTRA + "kg:musk mg:controls ", encoding="utf-8")
+    result = cli("load", str(extra))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {extra}:6:")
+    extra.write_text(EXTRA, encoding="utf-8")  # as it was loaded: the store is current
+    assert "tesla" in controlled_by_musk(cli)
+
+
 def test_data_files_are_queried_without_touching_the_project(cli, project_copy, extra) -> None:
     result = cli("query", "-e", "SELECT ?o WHERE { kg:musk mg:controls ?o }", "--data", str(extra))
     assert result.exit_code == 0, result.output

@@ -4,6 +4,7 @@ of commands that read the graph."""
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 import os
 import sys
@@ -68,7 +69,26 @@ def _command_path(error: click.UsageError, ctx: click.Context) -> str:
 
 class MuskgraphGroup(click.Group):
     """The muskgraph group: core errors and usage errors of the group and of every
-    command are shown as one line, instead of click's usage, hint and error."""
+    command are shown as one line, instead of click's usage, hint and error.
+
+    `commands_in` names each command's place, `MODULE:ATTRIBUTE` within this package: a
+    module is imported when one of its commands is asked for (click's lazy group).
+    """
+
+    def __init__(self, *args, commands_in: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands_in = commands_in
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands_in)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.commands_in:
+            module, _, attribute = self.commands_in[name].partition(":")
+            package = __name__.rpartition(".")[0]
+            command = getattr(importlib.import_module(f"{package}.{module}"), attribute)
+            self.add_command(command, name)
+        return self.commands.get(name)
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         try:
@@ -103,6 +123,9 @@ def to_stdout(write: Callable[[BinaryIO], T]) -> T | None:
     except BrokenPipeError:  # the reader (head, less) left early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return None
+    except OSError as error:  # a full disk, a device that refuses
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # drop the rest
+        raise CliError(MuskgraphError(f"standard output: cannot write: {error.strerror}")) from None
     return written
 
 
