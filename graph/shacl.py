@@ -28,15 +28,17 @@ from itertools import combinations, count
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
 from graph.errors import InputError
 from graph.prefixes import compact
+from graph.rdfs import META_CLASSES, Schema
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_bridge import from_rdflib
 
 # Shape parameters that say nothing to check.
+MAX_COUNT = 8  # the most values a count constraint names
 _DESCRIPTIVE = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group}
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 # Each SHACL path form but sequences (lists), as SPARQL writes it (alternatives, a list,
@@ -109,8 +111,6 @@ _OTHER_PARAMETERS = {
 _INSTANCES = "urn:muskgraph:rdfs-instances"
 _INSTANCES_GRAPH = ox.NamedNode(_INSTANCES)
 _TYPE = ox.NamedNode(str(RDF.type))
-# Classes RDFS gives every node, property or class: their instances are not inferred here.
-_META_CLASSES = {RDFS.Resource, RDFS.Class, RDF.Property, RDFS.Literal, RDFS.Datatype}
 
 
 class Result(NamedTuple):
@@ -178,35 +178,6 @@ class _Site(NamedTuple):
         return found
 
 
-class Schema(NamedTuple):
-    """The data's RDFS schema: what widens a class or a property. Each maps an IRI to the
-    IRIs that RDFS entailment adds to it."""
-
-    subclasses: dict[str, set[str]]  # class -> its subclasses, at any depth
-    subproperties: dict[str, set[str]]  # property -> its sub-properties, at any depth
-    domains: dict[str, set[str]]  # class -> the properties whose rdfs:domain it is
-    ranges: dict[str, set[str]]  # class -> the properties whose rdfs:range it is
-
-    @classmethod
-    def read(cls, engine: OxigraphEngine) -> Schema:
-        def pairs(pattern: str) -> dict[str, set[str]]:
-            found: dict[str, set[str]] = {}
-            for a, b in engine.query(f"SELECT ?a ?b {{ {pattern} }}", "<schema>").rows():
-                if a is not None and b is not None and a.kind == b.kind == "iri":
-                    found.setdefault(b.value, set()).add(a.value)
-            return found
-
-        return cls(
-            pairs(f"?a <{RDFS.subClassOf}>+ ?b"),
-            pairs(f"?a <{RDFS.subPropertyOf}>+ ?b"),
-            pairs(f"?a <{RDFS.domain}> ?b"),
-            pairs(f"?a <{RDFS.range}> ?b"),
-        )
-
-    def widened(self, prop: str) -> set[str]:
-        return {prop} | self.subproperties.get(prop, set())
-
-
 class ShapesGraph:
     """The shapes of a shapes graph, checked once for constructs the translation lacks."""
 
@@ -221,7 +192,7 @@ class ShapesGraph:
                 self.refuse(subject, "sh:qualifiedValueShapesDisjoint true is not supported")
             if predicate == SH.property and shapes.value(subject, SH.path) is not None:
                 self.refuse(subject, "sh:property on a property shape is not supported")
-            if predicate in (SH.targetClass, SH["class"]) and value in _META_CLASSES:
+            if predicate in (SH.targetClass, SH["class"]) and value in META_CLASSES:
                 self.refuse(subject, f"{compact(str(value))} has instances RDFS gives everything")
         self.targeted = sorted(
             {s for p in _TARGETS for s in shapes.subjects(p, None)}, key=lambda s: str(s)
@@ -347,7 +318,7 @@ class _Compiler:
         v = site.value
         test = f"EXISTS {{ {self.instance(v, cls)} }}"
         # A literal can be no subject of the graph of instances: ask the data.
-        test += f" || (isLiteral({v}) && EXISTS {{ {self._instances(v, cls)} }})"
+        test += f" || (isLiteral({v}) && EXISTS {{ {self.schema.instances(v, cls)} }})"
         return self._value_check(site, test)
 
     def _datatype(self, site: _Site, datatype: Any) -> _Check:
@@ -443,6 +414,8 @@ class _Compiler:
         """At least `least` or at most `most` distinct values (that conform to `shape`)."""
         if not site.path:
             self.shapes.refuse(site.shape, f"{compact(str(site.parameter))} needs sh:path")
+        if max(least or 0, (most or 0) + 1) > MAX_COUNT:  # n values are n(n-1)/2 filters
+            self.shapes.refuse(site.shape, f"counts above {MAX_COUNT} are not translated")
         if least == 0:
             return None
         if least is not None:
@@ -504,26 +477,14 @@ class _Compiler:
         for cls in sorted(
             {*self.graph.objects(None, SH.targetClass), *self.graph.objects(None, SH["class"])}
         ):
+            instances = self.schema.instances("?x", cls)
             found = store.query(
-                f"SELECT DISTINCT ?x {{ {self._instances('?x', cls)} FILTER(!isLiteral(?x)) }}",
+                f"SELECT DISTINCT ?x {{ {instances} FILTER(!isLiteral(?x)) }}",
                 use_default_graph_as_union=True,
             )
             store.extend(
                 ox.Quad(row[0], _TYPE, ox.NamedNode(str(cls)), _INSTANCES_GRAPH) for row in found
             )
-
-    def _instances(self, node: str, cls: Any) -> str:
-        """A pattern that matches when `node` is an instance of the class under RDFS:
-        explicitly of it or of a subclass, or by the domain or range of a property."""
-        classes = {str(cls)} | self.schema.subclasses.get(str(cls), set())
-        parts = [f"{node} <{RDF.type}>/<{RDFS.subClassOf}>* {cls.n3()} ."]
-        for inferred, direction in ((self.schema.domains, ""), (self.schema.ranges, "^")):
-            props = {p for c in classes for p in inferred.get(c, set())}
-            widened = sorted({w for p in props for w in self.schema.widened(p)})
-            if widened:
-                alternatives = "|".join(f"<{p}>" for p in widened)
-                parts.append(f"{node} {direction}({alternatives}) [] .")
-        return " UNION ".join(f"{{ {part} }}" for part in parts)
 
     def predicate(self, prop: Any) -> str:
         if not isinstance(prop, URIRef):

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 from test_bad_inputs import CASES, place
 
 from benchmarks.generate import MIN_TRIPLES
 from benchmarks.generate import write as generate_file
 from graph.build import assemble
 from graph.errors import InputError
+from graph.namespaces import KG, MG
 from graph.project import Project
 from graph.shacl import Result, ShapesGraph
 from graph.store.files import memory_store, parse_file
@@ -64,8 +65,14 @@ def project_store(root: Path) -> tuple[ox.Store, Graph]:
 
 
 def test_the_project(project_copy: Path) -> None:
-    fast, reference = both_engines(*project_store(project_copy))
+    store, shapes = project_store(project_copy)
+    fast, reference = both_engines(store, shapes)
+    assert fast == reference == Counter()  # the project conforms
+    nobody, organization = ox.NamedNode(KG.nobody), ox.NamedNode(MG.Organization)
+    store.add(ox.Quad(nobody, ox.NamedNode(RDF.type), organization))  # with no label
+    fast, reference = both_engines(store, shapes)
     assert fast == reference
+    assert {(focus, path) for focus, path, _ in fast} == {("kg:nobody", "rdfs:label")}
 
 
 @pytest.mark.parametrize("case", IN_THE_PROJECT, ids=[case["id"] for case in IN_THE_PROJECT])
@@ -173,6 +180,8 @@ def test_constructs_beyond_the_projects_shapes() -> None:
         "sh:node ex:Refused",
         "sh:class rdfs:Resource",
         "sh:property [ sh:path rdf:type ; sh:minCount 1 ]",
+        "sh:property [ sh:path ex:x ; sh:minCount 9 ]",
+        "sh:property [ sh:path ex:x ; sh:maxCount 8 ]",
     ],
 )
 def test_a_construct_the_translation_lacks_is_refused(construct: str) -> None:
