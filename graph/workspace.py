@@ -24,7 +24,7 @@ from graph import __version__
 from graph.atomic import cannot_write, locked, make_directory, write_atomic
 from graph.errors import InputError
 from graph.project import Project
-from graph.store.files import check_file, check_readable, load_file
+from graph.store.files import check_bounds, check_file, load_file
 
 STORE_FORMAT = 2
 CHECKED_SIZE = 16 * 1024 * 1024
@@ -341,18 +341,18 @@ def load(
     notice: Notice,
     progress: Callable[[Path], Callable[[int], None] | None] | None = None,
 ) -> list[str]:
-    """Load RDF files into the store, each into the named graph of its file IRI; a bad
-    file leaves the store's graphs as they were.
+    """Load RDF files into the store, each into the named graph of its file IRI.
 
-    A file is loaded as it is read, and if it turns out bad, the graphs this load added
-    are taken out again. A file that replaces a graph already loaded is read in full first
-    when it is at most CHECKED_SIZE (a bad one would lose what it replaces); a larger one
-    is not (reading it twice would cost as much as loading it), and a bad one loses it.
+    Files up to CHECKED_SIZE are parsed in full first, and every file is checked against
+    the reading bounds, before the store is opened: a bad one leaves `out/` as it was. A
+    larger file is not parsed twice (that would cost as much as loading it): if it turns
+    out bad, the graphs this load added are taken out again, and the graph it replaces is
+    gone.
     """
     replaced = {entry.graph for entry in read_record(project)}
     for path in files:
-        check_readable(path)
-        if path.resolve().as_uri() in replaced and path.stat().st_size <= CHECKED_SIZE:
+        check_bounds(path)
+        if path.stat().st_size <= CHECKED_SIZE:
             check_file(path)
     store, manifest, earlier = writable_store(project, rebuild, notice)
     entries = {p.resolve().as_uri(): Loaded(p.resolve().as_uri(), str(p.resolve())) for p in files}
@@ -366,7 +366,7 @@ def load(
             fingerprint = _fingerprint(path)
             store.remove_graph(graph)
             try:
-                load_file(store, path, entry.graph, progress(path) if progress else None)
+                load_file(store, path, entry.graph, progress(path) if progress else None, True)
             except InputError:
                 kept = [e for e in done if e.graph in replaced]  # the new ones go again
                 for gone in (entry, *(e for e in done if e not in kept)):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import workspace
 from graph.errors import InputError
 from graph.project import Project
 from graph.query import library, run
@@ -92,7 +93,12 @@ def test_a_malformed_file_is_not_loaded(cli, project_copy, tmp_path) -> None:
     assert bad.resolve().as_uri() not in cli("graphs").stdout
 
 
-def test_a_bad_file_takes_the_files_loaded_with_it_out_again(cli, extra, tmp_path) -> None:
+@pytest.mark.parametrize("parsed_first", [True, False], ids=["small", "large"])
+def test_a_bad_file_leaves_none_of_the_files_loaded_with_it(
+    cli, extra, tmp_path, monkeypatch, parsed_first
+) -> None:
+    if not parsed_first:  # as a file too large to be parsed before it is loaded
+        monkeypatch.setattr(workspace, "CHECKED_SIZE", 0)
     assert cli("build").exit_code == 0
     graphs = cli("graphs").stdout
     bad = tmp_path / "bad.ttl"

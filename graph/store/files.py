@@ -78,14 +78,16 @@ def _read(
     verb: str,
     use: Callable[[_Counting, ox.RdfFormat], T],
     progress: Callable[[int], None] | None = None,
+    bounded: bool = False,
 ) -> T:
-    """`use(file, format)` on the checked file; what reading it raises as one-line
-    InputErrors."""
+    """`use(file, format)` on the checked file (`bounded`: `check_bounds` has checked it
+    already); what reading it raises as one-line InputErrors."""
     check_readable(path)
     rdf_format = rdf_format_of(path)
     source = None
     try:
-        _check_nesting(path, rdf_format)
+        if not bounded:
+            _check_nesting(path, rdf_format)
         with path.open("rb") as file:
             source = _Counting(file, progress)
             return use(source, rdf_format)
@@ -230,14 +232,22 @@ def _check_xml(path: Path) -> None:
         raise InputError(f"{path}:{first}: {_too_deep('XML elements', deepest, limit)}")
 
 
+def check_bounds(path: Path) -> None:
+    """Refuse a file that is not a readable RDF file, or past a reading bound (nesting,
+    XML entities), without parsing it."""
+    _read(path, "read", lambda _file, _format: None)
+
+
 def load_file(
     store: ox.Store,
     path: Path,
     graph: str,
     progress: Callable[[int], None] | None = None,
+    bounded: bool = False,
 ) -> None:
     """Bulk-load one RDF file into the named graph `graph` (triples of dataset formats
-    without a graph go there too), reporting bytes read to `progress`."""
+    without a graph go there too), reporting bytes read to `progress`; `bounded`: the
+    file passed `check_bounds` already."""
     _read(
         path,
         "load",
@@ -248,6 +258,7 @@ def load_file(
             to_graph=ox.NamedNode(graph),
         ),
         progress,
+        bounded,
     )
 
 
