@@ -22,7 +22,7 @@ LABELS = (RDFS.label, SKOS.prefLabel)
 STATEMENT = (RDF.subject, RDF.predicate, RDF.object)
 # rdflib makes a new URIRef on every RDF.type or MG.evidence: the hot paths use these.
 _TYPE, _SUBCLASS_OF, _COMMENT = RDF.type, RDFS.subClassOf, RDFS.comment
-_EVIDENCE, _STATUS, _SELECTOR, _EXACT = MG.evidence, MG.attribution, OA.hasSelector, OA.exact
+_EVIDENCE, _ATTRIBUTION, _SELECTOR, _EXACT = MG.evidence, MG.attribution, OA.hasSelector, OA.exact
 _MODALITY, _RULE = MG.modality, MG.inferredBy
 _PASSAGE = (OA.start, OA.end, OA.hasSource, MG.localFile)
 
@@ -126,10 +126,10 @@ class Claim:
     """One claim as a view shows it: what it states, on whose word, and its evidence."""
 
     statement: str  # "subject \u2014 predicate \u2192 object", by their labels
-    status_text: str  # on whose word: the attribution's English label, else its local name
+    attribution_text: str  # on whose word: the attribution's English label, else its local name
     quotes: tuple[str, ...]  # the exact text of each quote, as the source has it
     comments: tuple[str, ...]  # what a claim without quotes rests on
-    status: str  # the attribution IRI ("" for none): edges are styled by it
+    attribution: str  # the attribution IRI ("" for none): edges are styled by it
     source: str  # the label of the source (the rule, for an inference; "" for none)
     modality_text: str = ""  # what kind of statement: fact, plan, forecast, opinion, purpose
     passages: tuple[str, ...] = ()  # each quote's place in the reading view of its source
@@ -160,7 +160,9 @@ class Describer:
         own = self.index.own  # the index's own predicate objects, for the hot lookups
         self._labels_p, self._statement_p = tuple(map(own, LABELS)), tuple(map(own, STATEMENT))
         self._type_p, self._comment_p, self._evidence_p = map(own, (_TYPE, _COMMENT, _EVIDENCE))
-        self._status_p, self._selector_p, self._exact_p = map(own, (_STATUS, _SELECTOR, _EXACT))
+        self._attribution_p, self._selector_p, self._exact_p = map(
+            own, (_ATTRIBUTION, _SELECTOR, _EXACT)
+        )
         self._passage_p = tuple(map(own, _PASSAGE))
         self._derived_p, self._modality_p, self._rule_p = map(
             own, (_DERIVED_FROM, _MODALITY, _RULE)
@@ -169,7 +171,7 @@ class Describer:
         self._qname: dict[Node, str] = {}
         self._type_lines: dict[tuple[Node, ...], str] = {}  # a node's types -> its "type:" line
         self._predicate: dict[Node, str] = {}
-        self._status: dict[Node | None, str] = {}
+        self._concept_names: dict[Node | None, str] = {}
         # Each claim is filed, once, under its statement and under the two nodes it joins.
         self._claims_of: dict[tuple[Node, Node, Node], list[Claim]] = {}
         self._claims_about: dict[Node, list[Claim]] = {}
@@ -195,17 +197,17 @@ class Describer:
         comments = {str(c) for c in facts.get(self._comment_p, _NONE)}
         if self._rule_p in facts:  # an inference: what it follows from is its comment
             comments |= {f"because: {self._premise(p)}" for p in facts.get(self._derived_p, _NONE)}
-        status = facts.get(self._status_p, (None,))[0]
+        attribution = facts.get(self._attribution_p, (None,))[0]
         modality = facts.get(self._modality_p, (None,))[0]
         source = facts.get(self._rule_p, facts.get(self._derived_p, (None,)))[0]
         shown = Claim(
             statement=self.statement(s, p, o) if None not in (s, p, o) else "",
-            status_text=self.status(status),
+            attribution_text=self.concept_name(attribution),
             quotes=tuple(sorted(quotes)),
             comments=tuple(sorted(comments)),
-            status="" if status is None else str(status),
+            attribution="" if attribution is None else str(attribution),
             source="" if source is None else self.label(source),
-            modality_text="" if modality is None else self.status(modality),
+            modality_text="" if modality is None else self.concept_name(modality),
             passages=tuple(sorted(self._passages(facts.get(self._evidence_p, _NONE)))),
             modality="" if modality is None else str(modality),
         )
@@ -230,20 +232,20 @@ class Describer:
         """A premise of an inferred claim in words: its statement, on whose word, how."""
         facts = self.index.by_subject.get(claim, {})
         s, p, o = (facts.get(part, (None,))[0] for part in self._statement_p)
-        said = self.status(facts.get(self._status_p, (None,))[0])
+        said = self.concept_name(facts.get(self._attribution_p, (None,))[0])
         modality = facts.get(self._modality_p, (None,))[0]
-        how = f", {self.status(modality)}" if modality is not None else ""
+        how = f", {self.concept_name(modality)}" if modality is not None else ""
         statement = self.statement(s, p, o) if None not in (s, p, o) else self.qname(claim)
         return f"{statement} [{said}{how}]"
 
-    def statuses(self) -> dict[str, tuple[str, bool]]:
-        """Each status a claim of the graph has: its name, and whether any of its claims
-        quotes a source."""
+    def attributions(self) -> dict[str, tuple[str, bool]]:
+        """Each attribution a claim of the graph has: its name, and whether any of its
+        claims quotes a source."""
         found: dict[str, tuple[str, bool]] = {}
         for claims in self._claims_of.values():
             for claim in claims:
-                quoted = found.get(claim.status, ("", False))[1] or bool(claim.quotes)
-                found[claim.status] = (claim.status_text, quoted)
+                quoted = found.get(claim.attribution, ("", False))[1] or bool(claim.quotes)
+                found[claim.attribution] = (claim.attribution_text, quoted)
         return found
 
     def claims_about(self, node: Node) -> list[Claim]:
@@ -328,19 +330,19 @@ class Describer:
             return f"{term} ({term.language})" if term.language else str(term)
         return self.qname(term)
 
-    def status(self, status: Node | None) -> str:
-        found = self._status.get(status)
+    def concept_name(self, concept: Node | None) -> str:
+        found = self._concept_names.get(concept)
         if found is None:
-            found = self._status[status] = self._status_text(status)
+            found = self._concept_names[concept] = self._concept_text(concept)
         return found
 
-    def _status_text(self, status: Node | None) -> str:
-        if status is None:
+    def _concept_text(self, concept: Node | None) -> str:
+        if concept is None:
             return "no attribution"
-        english = self._english(status, (SKOS.prefLabel, RDFS.label))
+        english = self._english(concept, (SKOS.prefLabel, RDFS.label))
         if english is not None:
             return english
-        local = self.qname(status).rpartition(":")[2]
+        local = self.qname(concept).rpartition(":")[2]
         return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
 
     def evidence(self, claims: Collection[Claim]) -> list[str]:
@@ -351,7 +353,7 @@ class Describer:
         for claim in sorted(set(claims)):
             head = f"\u2022 {claim.statement}" if claim.statement else ""
             kind = f", {claim.modality_text}" if claim.modality_text else ""
-            lines.append(f"{head} [{claim.status_text}{kind}]")
+            lines.append(f"{head} [{claim.attribution_text}{kind}]")
             lines += [f"  \u201e{quote}\u201c" for quote in claim.quotes]
             lines += [f"  {comment}" for comment in claim.comments]
         return lines

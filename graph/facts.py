@@ -28,7 +28,8 @@ _NOT_FACTS = frozenset(
         SDO.sameAs,
         SDO.name,
         OWL.sameAs,
-        MG.status,
+        MG.attribution,
+        MG.modality,
         MG.evidence,
         PROV.wasDerivedFrom,
     }

@@ -49,7 +49,7 @@ LIMIT 100
 """
 
 # Of some nodes, the individuals: typed, and not a class, property, ontology or concept
-# (the claim statuses are concepts).
+# (attributions and modalities are concepts).
 _INDIVIDUALS = """
 SELECT DISTINCT ?node WHERE {
   VALUES ?node { %s }

@@ -16,11 +16,11 @@ from graph.query import Engine
 from graph.store.terms import Term
 
 _HOP_EVIDENCE = """
-SELECT ?from ?to ?claim ?status ?modality ?source ?quote ?basis WHERE {
+SELECT ?from ?to ?claim ?attribution ?modality ?source ?quote ?basis WHERE {
   ?from mg:feeds ?to .
   OPTIONAL {
     ?claim rdf:subject ?from ; rdf:predicate mg:feeds ; rdf:object ?to ;
-           mg:attribution ?status ; mg:modality ?modality .
+           mg:attribution ?attribution ; mg:modality ?modality .
     { ?claim prov:wasDerivedFrom ?source FILTER NOT EXISTS { ?claim mg:inferredBy ?rule } }
     UNION { ?claim mg:inferredBy ?source }
     OPTIONAL { ?claim mg:evidence/oa:hasSelector/oa:exact ?quote }
@@ -36,7 +36,7 @@ class Support:
     its source (the rule, for an inference), the quote if it has one, and its comment."""
 
     claim: Term
-    status: Term
+    attribution: Term
     modality: Term
     source: Term
     quote: str | None
@@ -53,13 +53,13 @@ class Hop:
 def feeds_network(engine: Engine) -> nx.DiGraph:
     """The mg:feeds edges as a directed graph; each edge carries the claims that support it."""
     network = nx.DiGraph()
-    for start, end, claim, status, modality, source, quote, basis in engine.query(
+    for start, end, claim, attribution, modality, source, quote, basis in engine.query(
         _HOP_EVIDENCE, "<feeds>"
     ).rows():
         network.add_edge(start, end)
         supports = network.edges[start, end].setdefault("support", set())
         if claim is not None:
-            supports.add(Support(claim, status, modality, source, _text(quote), _text(basis)))
+            supports.add(Support(claim, attribution, modality, source, _text(quote), _text(basis)))
     return network
 
 
@@ -153,7 +153,7 @@ def hop_terms(route: list[Hop]) -> Iterator[Term]:
     for each in route:
         yield from (each.source, each.target)
         for support in each.support:
-            yield from (support.status, support.modality, support.source)
+            yield from (support.attribution, support.modality, support.source)
 
 
 def _route_text(
@@ -184,6 +184,6 @@ def _hop_text(each: Hop, names: Names) -> str:
 def _attribution(support: Support, names: Names) -> str:
     """On whose word, what kind of statement, and the source, in words; the source once
     only when it reads as the attribution (background knowledge is both)."""
-    status, source = names.label(support.status), names.label(support.source)
-    said = f"{status}, {names.label(support.modality)}"
-    return said if status == source else f"{said}, {source}"
+    attribution, source = names.label(support.attribution), names.label(support.source)
+    said = f"{attribution}, {names.label(support.modality)}"
+    return said if attribution == source else f"{said}, {source}"

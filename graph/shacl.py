@@ -537,8 +537,8 @@ def term_text(term: Any) -> str:
 
 
 def path_text(graph: Graph, path: Any) -> str:
-    """A SHACL path as SPARQL writes it (`mg:status`, `^rdf:subject`, `mg:evidence/oa:hasSource`),
-    not as the label of the blank node that holds it."""
+    """A SHACL path as SPARQL writes it (`mg:attribution`, `^rdf:subject`,
+    `mg:evidence/oa:hasSource`), not as the label of the blank node that holds it."""
     if path is None:
         return ""
     if isinstance(path, BNode):

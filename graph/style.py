@@ -1,8 +1,8 @@
 """How a view looks: node kinds by class, edge styles by the attribution (colour) and,
 on quoted edges, the modality (line) of their claims.
 
-Nothing here lists today's claim statuses: an edge is drawn in the style of the status
-of the claims that support it, and each status found in the graph gets its style from
+Nothing here lists today's attributions: an edge is drawn in the style of the attribution
+of the claims that support it, and each attribution found in the graph gets its style from
 what its claims are (claims that quote a source, in colour, solid; claims that quote
 none, such as background knowledge, in grey, dashed), its name from the ontology.
 """
@@ -87,14 +87,14 @@ GROUPS = (
 
 @dataclass(frozen=True)
 class EdgeStyle:
-    """How the edges whose claims have one status look, and their line in the legend."""
+    """How the edges whose claims have one attribution look, and their line in the legend."""
 
-    status: str  # the status IRI; "" for edges that no claim supports
+    attribution: str  # the attribution IRI; "" for edges that no claim supports
     name: str
     color: str
     dashes: tuple[int, ...]  # vis-network's dash pattern: () for a solid line
     width: int
-    quoted: bool  # the status's claims quote a source (False: background knowledge)
+    quoted: bool  # its claims quote a source (False: background knowledge)
 
     def item(self) -> dict[str, object]:
         """The style as the page's script reads it."""
@@ -107,31 +107,31 @@ class EdgeStyle:
         }
 
 
-# Colours for statuses whose claims quote a source; dash patterns for those that quote
-# none. They are handed out in the order of the status IRIs, and repeat past the end
-# with a different line: the same status looks the same in every view of a graph.
+# Colours for attributions whose claims quote a source; dash patterns for those that
+# quote none. They are handed out in the order of the attribution IRIs, and repeat past
+# the end with a different line: the same attribution looks the same in every view.
 _QUOTED_COLORS = ("#1f5f99", "#d95f02", "#1b9e77", "#222222", "#c51b7d", "#7a7a00")
 _UNQUOTED_DASHES = ((10, 7), (3, 5), (12, 4, 3, 4))
 _UNQUOTED_COLOR = "#8f8f8f"
 UNSUPPORTED = EdgeStyle("", "no claim supports it", "#e6a1a1", (), 1, False)
 
 
-def edge_styles(statuses: Iterable[tuple[str, str, bool]]) -> dict[str, EdgeStyle]:
-    """The style of each status (IRI, name, whether its claims quote a source), and of
-    UNSUPPORTED under "", which claims without a status (never valid) share."""
+def edge_styles(attributions: Iterable[tuple[str, str, bool]]) -> dict[str, EdgeStyle]:
+    """The style of each attribution (IRI, name, whether its claims quote a source), and
+    of UNSUPPORTED under "", which claims without an attribution (never valid) share."""
     styles = {"": UNSUPPORTED}
     quoted = unquoted = 0
-    for status, name, quotes in sorted(statuses):
-        if not status:
+    for attribution, name, quotes in sorted(attributions):
+        if not attribution:
             continue
         if quotes:
             dashes = () if quoted < len(_QUOTED_COLORS) else (14, 3)
             color = _QUOTED_COLORS[quoted % len(_QUOTED_COLORS)]
-            styles[status] = EdgeStyle(status, name, color, dashes, 2, True)
+            styles[attribution] = EdgeStyle(attribution, name, color, dashes, 2, True)
             quoted += 1
         else:
             dashes = _UNQUOTED_DASHES[unquoted % len(_UNQUOTED_DASHES)]
-            styles[status] = EdgeStyle(status, name, _UNQUOTED_COLOR, dashes, 2, False)
+            styles[attribution] = EdgeStyle(attribution, name, _UNQUOTED_COLOR, dashes, 2, False)
             unquoted += 1
     return styles
 

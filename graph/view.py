@@ -1,5 +1,5 @@
 """The page of a view, given its nodes and edges: each node and edge with its tooltip, its
-labels, its types and the claims that support it (status, quotes, source), so that the
+labels, its types and the claims that support it (attribution, quotes, source), so that the
 page (graph.page) can style, filter and explain it from its own data (graph.style has
 the look), and where each stands (graph.layout).
 
@@ -111,7 +111,7 @@ def page(
         cut = f"Showing {len(nodes):,} of {total:,} nodes: those with the most edges."
         notice = f"{cut} {notice}" if notice else cut
     describe = Describer(index)
-    styles = edge_styles((status, *about) for status, about in describe.statuses().items())
+    styles = edge_styles((iri, *about) for iri, about in describe.attributions().items())
     claims = _ClaimTable()
     node_values: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o in values:
@@ -147,7 +147,7 @@ def page(
     edge_items = []
     bends: dict[tuple[str, str], int] = {}  # edges so far between two nodes
     modalities: set[tuple[str, str]] = set()  # (name, IRI) of the claims on edges
-    shown_statuses: set[str] = set()
+    shown_attributions: set[str] = set()
     for (s_id, p_id, o_id, _), (label, tooltip, support) in zip(
         keyed, describe.edge_texts(e for *_, e in keyed), strict=True
     ):
@@ -158,16 +158,16 @@ def page(
             "title": tooltip,
             "predicate": p_id,
         }  # arrows: graph.style's options give every edge one, to its object
-        if support:  # else the page draws the edge as unsupported (status "")
+        if support:  # else the page draws the edge as unsupported (attribution "")
             drawn_in = _drawn_in(support, styles)
-            item["status"] = drawn_in.status
+            item["attribution"] = drawn_in.attribution
             if drawn_in.modality:
                 item["modality"] = drawn_in.modality
             item["claims"] = claims.numbers(support)
-            shown_statuses.update(c.status for c in support)
+            shown_attributions.update(c.attribution for c in support)
             modalities.update((c.modality_text, c.modality) for c in support if c.modality)
         else:
-            shown_statuses.add("")
+            shown_attributions.add("")
         pair = (s_id, o_id) if s_id < o_id else (o_id, s_id)
         bent = bends.get(pair, 0)
         if bent:  # bend each further edge between the same two nodes apart
@@ -189,7 +189,7 @@ def page(
         for item, (x, y) in zip(node_items, spring_layout(len(ids), links), strict=True):
             item["x"], item["y"] = x, y
     shown_families = {item["family"] for item in node_items}
-    legend_styles = [styles[s] for s in _legend_order(styles) if s in shown_statuses]
+    legend_styles = [styles[s] for s in _legend_order(styles) if s in shown_attributions]
     predicates = sorted({e[1] for e in edges}, key=str)
     return page_html(
         title,
@@ -203,8 +203,8 @@ def page(
         edge_legend=legend_styles,
         modalities=[{"name": name, "iri": iri} for name, iri in sorted(modalities)],
         modality_styles=modality_styles((iri, name) for name, iri in modalities),
-        background=[s for s in legend_styles if s.status and not s.quoted],
-        styles={s.status: s.item() for s in legend_styles},
+        background=[s for s in legend_styles if s.attribution and not s.quoted],
+        styles={s.attribution: s.item() for s in legend_styles},
         claims=claims.items,
         predicates={
             str(p): {"name": describe.qname(p), "labels": describe.languages(p)} for p in predicates
@@ -264,8 +264,8 @@ class _ClaimTable:
                 self.items.append(
                     {
                         "statement": claim.statement,
-                        "status": claim.status,
-                        "statusName": claim.status_text,
+                        "attribution": claim.attribution,
+                        "attributionName": claim.attribution_text,
                         "modality": claim.modality,
                         "modalityName": claim.modality_text,
                         "quotes": list(claim.quotes),
@@ -283,7 +283,12 @@ def _drawn_in(support: list[Claim], styles: dict[str, EdgeStyle]) -> Claim:
     claims that quote a source if any does, by name, facts first."""
     return min(
         support,
-        key=lambda c: (not styles[c.status].quoted, c.status_text, c.modality != str(MG.Fact), c),
+        key=lambda c: (
+            not styles[c.attribution].quoted,
+            c.attribution_text,
+            c.modality != str(MG.Fact),
+            c,
+        ),
     )
 
 

@@ -150,13 +150,13 @@ EVIDENCE_PROBE = (
   function run() {
     var styles = read("style-data"), claims = read("claim-data");
     var pageNodes = read("node-data"), pageEdges = read("edge-data");
-    function statuses(edge) {
-      return (edge.claims || []).map(function (i) { return claims[i].status; });
+    function attributions(edge) {
+      return (edge.claims || []).map(function (i) { return claims[i].attribution; });
     }
     var background = Object.keys(styles).filter(function (s) {
       return s && !styles[s].quoted; });
     function onlyBackground(edge) {
-      var found = statuses(edge);
+      var found = attributions(edge);
       return found.length > 0 && found.every(function (s) {
         return background.indexOf(s) >= 0; });
     }
@@ -171,7 +171,7 @@ EVIDENCE_PROBE = (
     report.edgesAfterHiding = after.length;
     report.visibleBackgroundEdges = after.filter(onlyBackground).length;
     report.visibleInBackgroundStyle = after.filter(function (e) {
-      return background.indexOf(e.status) >= 0; }).length;
+      return background.indexOf(e.attribution) >= 0; }).length;
     report.drawnEdgesAfterHiding = drawn(network.body.edges).length;
     button.click();
     report.edgesAfterShowing = visibleEdges().length;
@@ -180,7 +180,7 @@ EVIDENCE_PROBE = (
     only.click();
     report.onlyButtonPressed = only.textContent;
     report.unquotedAfterOnly = visibleEdges().filter(function (e) {
-      return !(e.claims || []).some(function (i) { return styles[claims[i].status].quoted; });
+      return !(e.claims || []).some(function (i) { return styles[claims[i].attribution].quoted; });
     }).length;
     report.edgesAfterOnly = visibleEdges().length;
     only.click();

@@ -1,4 +1,4 @@
-"""What a view shows of the evidence: edge styles by the status of their claims, a legend
+"""What a view shows of the evidence: edge styles by the attribution of their claims, a legend
 of what the view holds, the data of the evidence panel, legible labels, and the
 vertical integration laid out as a flow. The page's script is tested in
 test_browser.py; these tests read the data it is given.
@@ -26,7 +26,7 @@ def by_id(page: str) -> dict[str, dict]:
 
 
 def legend(page: str, kind: str) -> list[str]:
-    """The families or statuses the page's legend lists, in order."""
+    """The families or attributions the page's legend lists, in order."""
     return re.findall(rf'<label data-{kind}="([^"]*)"', page)
 
 
@@ -37,11 +37,11 @@ def page_table(page: str, name: str):
     return json.JSONDecoder().raw_decode(page, page.index(marker) + len(marker))[0]
 
 
-def edge_statuses(page: str) -> set[str]:
-    """The statuses of the claims of the page's edges, and "" if an edge has none."""
+def edge_attributions(page: str) -> set[str]:
+    """The attributions of the claims of the page's edges, and "" if an edge has none."""
     claims = page_table(page, "claim")
     return {
-        claims[i]["status"] if "claims" in e else ""
+        claims[i]["attribution"] if "claims" in e else ""
         for e in network_data(page)[1]
         for i in e.get("claims", [0])
     }
@@ -52,8 +52,8 @@ def test_legend_lists_only_the_kinds_and_edge_styles_in_the_view(page):
     shown = {n["family"] for n in nodes.values()}
     assert legend(page, "family") == [f.key for f in FAMILIES if f.key in shown]
     assert "other" not in legend(page, "family")
-    assert set(legend(page, "status")) == edge_statuses(page)
-    assert set(legend(page, "status")) == {
+    assert set(legend(page, "attribution")) == edge_attributions(page)
+    assert set(legend(page, "attribution")) == {
         str(MG.StatedByCompany),
         str(MG.ArticleOpinion),
         str(MG.BackgroundKnowledge),
@@ -61,18 +61,18 @@ def test_legend_lists_only_the_kinds_and_edge_styles_in_the_view(page):
     }
     vertical = vertical_integration_view(sample_graph())
     assert legend(vertical, "family") == ["organisation", "business-line"]
-    assert set(legend(vertical, "status")) == edge_statuses(vertical)
-    assert str(MG.StatedByCompany) not in legend(vertical, "status")
+    assert set(legend(vertical, "attribution")) == edge_attributions(vertical)
+    assert str(MG.StatedByCompany) not in legend(vertical, "attribution")
 
 
-def test_edges_are_styled_by_the_status_of_their_claims(page):
+def test_edges_are_styled_by_the_attribution_of_their_claims(page):
     edges = network_data(page)[1]
     styles = page_table(page, "style")
 
     def style(source, target, predicate):
         (edge,) = [e for e in between(edges, source, target) if e["predicate"] == str(predicate)]
-        status = edge.get("status", "")  # none: no claim supports the edge
-        return status, styles[status]
+        attribution = edge.get("attribution", "")  # none: no claim supports the edge
+        return attribution, styles[attribution]
 
     background = style(KG["elon-musk"], KG.spacex, MG.controls)
     stated = style(KG["spacex-acquires-xai"], KG.spacex, MG.acquirer)
@@ -88,7 +88,7 @@ def test_edges_are_styled_by_the_status_of_their_claims(page):
     assert background[1]["name"] == "background knowledge"
     assert stated[1]["dashes"] is opinion[1]["dashes"] is False  # solid: a source says it
     assert stated[1]["quoted"] is opinion[1]["quoted"] is True
-    assert stated[1]["name"] == "stated by company"  # the status's label in the data
+    assert stated[1]["name"] == "stated by company"  # the attribution's label in the data
     assert unsupported[1]["name"] == "no claim supports it"
     looks = {(s["color"], str(s["dashes"]), s["width"]) for s in styles.values()}
     assert len(looks) == len(styles) == 4
@@ -111,16 +111,16 @@ kg:claim-drives a mg:Claim ; rdf:subject kg:spacex-acquires-xai ; rdf:predicate 
 )
 
 
-def test_a_status_the_model_adds_gets_its_own_style_legend_line_and_filter():
+def test_an_attribution_the_model_adds_gets_its_own_style_legend_line_and_filter():
     graph = sample_graph().parse(data=RUMOUR, format="turtle")
-    page = render_graph(graph, "New statuses")
+    page = render_graph(graph, "New attributions")
     styles = page_table(page, "style")
     rumour, hearsay = styles[str(MG.Rumour)], styles[str(MG.Hearsay)]
     assert (rumour["name"], rumour["quoted"], rumour["dashes"]) == ("rumour", True, False)
     assert rumour["color"] not in {s["color"] for k, s in styles.items() if k != str(MG.Rumour)}
     assert (hearsay["name"], hearsay["quoted"]) == ("hearsay", False)
     assert hearsay["dashes"] and hearsay["dashes"] != styles[str(MG.BackgroundKnowledge)]["dashes"]
-    assert {str(MG.Rumour), str(MG.Hearsay)} <= set(legend(page, "status"))
+    assert {str(MG.Rumour), str(MG.Hearsay)} <= set(legend(page, "attribution"))
     button = re.search(r'<button type="button" id="hide-background"[^>]*>(.*?)</button>', page)
     assert button
     assert button.group(1) == "Hide background knowledge and hearsay"
@@ -136,8 +136,8 @@ def test_page_data_gives_the_panel_labels_types_claims_quotes_and_sources(page):
     assert quoted == [
         {
             "statement": "SpaceX acquires xAI \u2014 mg:acquirer \u2192 SpaceX (en)",
-            "status": str(MG.StatedByCompany),
-            "statusName": "stated by company",
+            "attribution": str(MG.StatedByCompany),
+            "attributionName": "stated by company",
             "modality": "",
             "modalityName": "",
             "quotes": ["SpaceX hat xAI erworben"],
@@ -191,11 +191,11 @@ def test_a_loop_in_the_flow_is_drawn_as_a_loop():
     assert sum("smooth" in e for e in pair) == 1  # the two edges bend apart
 
 
-def test_an_edge_whose_claim_has_no_status_is_drawn_like_an_unsupported_one():
+def test_an_edge_whose_claim_has_no_attribution_is_drawn_like_an_unsupported_one():
     graph = sample_graph()
     graph.remove((KG["claim-launch-feeds-starlink"], MG.attribution, None))
-    page = render_graph(graph, "No status")
+    page = render_graph(graph, "No attribution")
     (feeds,) = between(network_data(page)[1], KG.launch, KG.starlink)
     styles = page_table(page, "style")
-    assert feeds["status"] == ""
+    assert feeds["attribution"] == ""
     assert styles[""]["name"] == "no claim supports it"

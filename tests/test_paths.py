@@ -58,10 +58,10 @@ def test_every_hop_is_supported_by_a_claim_with_attribution_and_source(network) 
         assert data["support"], f"hop {a} -> {b} has no claim"
         for support in data["support"]:
             assert support.modality.value.startswith(str(MG))
-            if support.status == iri(MG.BackgroundKnowledge):
+            if support.attribution == iri(MG.BackgroundKnowledge):
                 assert support.source == iri(KG.background) and support.quote is None
                 assert support.basis, f"hop {a} -> {b}: background claim says nothing"
-            elif support.status == iri(MG.Inferred):
+            elif support.attribution == iri(MG.Inferred):
                 assert support.source.value.startswith(str(KG["rule-"])) and not support.quote
             else:
                 assert support.quote, f"hop {a} -> {b}: article claim without quote"
@@ -121,10 +121,10 @@ def test_paths_command_without_a_path(cli) -> None:
     assert result.stderr.endswith("no path from kg:musk to kg:spacex\n")
 
 
-# Labels, statuses and sources in words
+# Labels, attributions and sources in words
 
 
-def test_paths_name_lines_statuses_and_sources_by_their_english_labels(cli) -> None:
+def test_paths_name_lines_attributions_and_sources_by_their_english_labels(cli) -> None:
     result = cli("paths", "kg:rockets", "kg:ai-chatbots")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(

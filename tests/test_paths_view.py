@@ -56,9 +56,10 @@ def test_paths_are_drawn_hop_by_hop_left_to_right_with_each_hops_evidence(drawn)
     assert x[ROCKETS] < x[ORBIT] < x[MODELS] < x[CHATBOTS]
     assert options["physics"] == {"enabled": False}
     table = claims_table(page)
-    for edge in edges:  # every hop carries its claims: status, source, quote or basis
+    for edge in edges:  # every hop carries its claims: attribution, source, quote or basis
         for claim in (table[i] for i in edge["claims"]):
-            assert claim["status"] and claim["source"] and (claim["quotes"] or claim["comments"])
+            assert claim["attribution"] and claim["source"]
+            assert claim["quotes"] or claim["comments"]
     (compute,) = (e for e in edges if (e["from"], e["to"]) == (ORBIT, MODELS))
     assert any(COMPUTE_QUOTE in table[i]["quotes"] for i in compute["claims"])
 

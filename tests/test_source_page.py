@@ -197,7 +197,7 @@ def test_quoted_edges_are_drawn_in_the_line_of_their_kind_of_statement(rendered)
     assert all(others) and len({str(d) for d in others}) == 4  # each a line of its own
     edges = table("edge")
     planned = [
-        e for e in edges if e.get("modality") == str(MG.Plan) and styles[e["status"]]["quoted"]
+        e for e in edges if e.get("modality") == str(MG.Plan) and styles[e["attribution"]]["quoted"]
     ]
     assert planned  # e.g. the IPO planned by Musk, on the article's word
     assert {e["from"] for e in planned} >= {str(KG["spacex-xai-ipo"])}

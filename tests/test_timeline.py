@@ -101,7 +101,7 @@ def test_times_read_as_the_sources_give_them_never_as_dates(page, nodes):
     assert not any("2025" in node["label"] for node in nodes.values())
 
 
-def test_each_events_claims_carry_their_quotes_status_and_source(page, nodes):
+def test_each_events_claims_carry_their_quotes_attribution_and_source(page, nodes):
     table = claims_table(page)
     for event, quote in ((ORDER[0], MERGER_QUOTE), (ORDER[2], IPO_QUOTE)):
         (claim,) = (
@@ -109,7 +109,7 @@ def test_each_events_claims_carry_their_quotes_status_and_source(page, nodes):
             for i in nodes[str(event)]["claims"]
             if quote in table[i]["quotes"] and "time" in table[i]["statement"].lower()
         )
-        assert claim["status"] and claim["statusName"] and claim["source"]
+        assert claim["attribution"] and claim["attributionName"] and claim["source"]
 
 
 def test_a_time_no_source_orders_stands_apart_and_the_page_says_so():
