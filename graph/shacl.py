@@ -37,8 +37,8 @@ from graph.rdfs import META_CLASSES, Schema
 from graph.store.oxigraph_engine import OxigraphEngine
 from graph.store.rdflib_bridge import from_rdflib
 
+MAX_COUNT = 8  # the most values a count constraint names (n values are n(n-1)/2 filters)
 # Shape parameters that say nothing to check.
-MAX_COUNT = 8  # the most values a count constraint names
 _DESCRIPTIVE = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group}
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 # Each SHACL path form but sequences (lists), as SPARQL writes it (alternatives, a list,
@@ -414,7 +414,7 @@ class _Compiler:
         """At least `least` or at most `most` distinct values (that conform to `shape`)."""
         if not site.path:
             self.shapes.refuse(site.shape, f"{compact(str(site.parameter))} needs sh:path")
-        if max(least or 0, (most or 0) + 1) > MAX_COUNT:  # n values are n(n-1)/2 filters
+        if max(least or 0, (most or 0) + 1) > MAX_COUNT:
             self.shapes.refuse(site.shape, f"counts above {MAX_COUNT} are not translated")
         if least == 0:
             return None

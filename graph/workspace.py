@@ -24,7 +24,7 @@ from graph import __version__
 from graph.atomic import cannot_write, locked, make_directory, write_atomic
 from graph.errors import InputError
 from graph.project import Project
-from graph.store.files import check_bounds, check_file, load_file
+from graph.store.files import check_bounds, check_file, check_readable, load_file
 
 STORE_FORMAT = 2
 CHECKED_SIZE = 16 * 1024 * 1024
@@ -349,12 +349,11 @@ def load(
     out bad, the graphs this load added are taken out again, and the graph it replaces is
     gone.
     """
-    replaced = {entry.graph for entry in read_record(project)}
-    for path in files:
-        check_bounds(path)
-        if path.stat().st_size <= CHECKED_SIZE:
-            check_file(path)
+    for path in files:  # a full parse checks the bounds too
+        check_readable(path)
+        (check_file if path.stat().st_size <= CHECKED_SIZE else check_bounds)(path)
     store, manifest, earlier = writable_store(project, rebuild, notice)
+    replaced = {entry.graph for entry in earlier}
     entries = {p.resolve().as_uri(): Loaded(p.resolve().as_uri(), str(p.resolve())) for p in files}
     write_record(project, _replacing(earlier, entries.values()))
     manifest_path(project).unlink()  # until it is back, the store counts as half-written
@@ -366,7 +365,9 @@ def load(
             fingerprint = _fingerprint(path)
             store.remove_graph(graph)
             try:
-                load_file(store, path, entry.graph, progress(path) if progress else None, True)
+                load_file(
+                    store, path, entry.graph, progress(path) if progress else None, bounded=True
+                )
             except InputError:
                 kept = [e for e in done if e.graph in replaced]  # the new ones go again
                 for gone in (entry, *(e for e in done if e not in kept)):
